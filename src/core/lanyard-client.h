@@ -1,0 +1,129 @@
+/* lanyard-client.h — the one object a UI talks to
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lanyard-account.h"
+#include "lanyard-account-store.h"
+#include "lanyard-browser.h"
+#include "lanyard-config.h"
+
+G_BEGIN_DECLS
+
+#define LANYARD_TYPE_CLIENT (lanyard_client_get_type ())
+G_DECLARE_FINAL_TYPE (LanyardClient, lanyard_client, LANYARD, CLIENT, GObject)
+
+typedef struct {
+  const char *prompt;        /* "create" for sign-up, "login", "consent", "select_account"… */
+  const char *login_hint;
+  const char *domain_hint;
+} LanyardSignInOptions;
+
+/* Signals:
+ *  "authorization-started" (const char *uri): the listener is up and the
+ *     browser is about to open @uri — show it so the user can copy it.
+ *  "browser-failed" (GError *error): the browser could not be opened; the
+ *     sign-in keeps waiting for the user to open the link by hand.
+ *  "accounts-changed": an account was added, updated or removed.
+ */
+LanyardClient  *lanyard_client_new (const LanyardConfig  *config,
+                                    LanyardAccountStore *store,
+                                    LanyardBrowser      *browser,
+                                    GError             **error);
+
+const LanyardConfig *lanyard_client_get_config (LanyardClient *self);
+
+/* Interactive sign-in: discovery, listener, browser, code redemption with PKCE,
+ * ID token validation, then the account saved in the keyring. When the keyring
+ * is locked or missing the account is kept for this session only
+ * (lanyard_account_get_session_only() is TRUE) and the sign-in still succeeds. */
+void            lanyard_client_sign_in_async        (LanyardClient              *self,
+                                                     const LanyardSignInOptions *options,
+                                                     GCancellable               *cancellable,
+                                                     GAsyncReadyCallback         callback,
+                                                     gpointer                    user_data);
+LanyardAccount *lanyard_client_sign_in_finish       (LanyardClient              *self,
+                                                     GAsyncResult               *result,
+                                                     GError                    **error);
+
+/* An account (@account_id NULL = the most recent sign-in) whose access token
+ * covers @scopes with more than 5 minutes left: from the keyring without any
+ * network when it has one, else renewed with its refresh token (rotation saved
+ * before returning; one refresh in flight per account). invalid_grant drops the
+ * refresh token and fails with LANYARD_ERROR_INTERACTION_REQUIRED. */
+void            lanyard_client_acquire_token_silent_async  (LanyardClient       *self,
+                                                            const char          *account_id,
+                                                            const char * const  *scopes,
+                                                            gboolean             force_refresh,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+LanyardAccount *lanyard_client_acquire_token_silent_finish (LanyardClient       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* One account without touching the network (@account_id NULL = most recent). */
+void            lanyard_client_get_account_async    (LanyardClient       *self,
+                                                     const char          *account_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+LanyardAccount *lanyard_client_get_account_finish   (LanyardClient       *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+/* Stored and session-only accounts, newest first. */
+void            lanyard_client_list_accounts_async  (LanyardClient       *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray      *lanyard_client_list_accounts_finish (LanyardClient       *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+typedef struct {
+  gboolean  revoked;          /* the refresh token was revoked at the provider */
+  GError   *revoke_error;     /* why not, when revocation was attempted and failed */
+  char     *logout_uri;       /* the provider's logout page, NULL if it has none */
+  gboolean  browser_opened;
+  GError   *browser_error;
+} LanyardSignOutResult;
+
+void            lanyard_sign_out_result_free        (LanyardSignOutResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardSignOutResult, lanyard_sign_out_result_free)
+
+/* Local first (keyring item and memory), then RFC 7009 revocation of the
+ * refresh token when advertised, then — when @open_browser — the logout page
+ * with logout_hint (the login_hint claim) or id_token_hint, plus client_id.
+ * Fails only when the local part fails; the rest is reported in the result. */
+void            lanyard_client_sign_out_async       (LanyardClient       *self,
+                                                     const char          *account_id,
+                                                     gboolean             open_browser,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+LanyardSignOutResult *lanyard_client_sign_out_finish (LanyardClient      *self,
+                                                      GAsyncResult       *result,
+                                                      GError            **error);
+
+/* The authorize URL building, exposed for tests. */
+char           *lanyard_build_authorize_url (const char                 *authorization_endpoint,
+                                             const char                 *client_id,
+                                             const char                 *redirect_uri,
+                                             const char * const         *scopes,
+                                             const char                 *state,
+                                             const char                 *nonce,
+                                             const char                 *code_challenge,
+                                             gboolean                    form_post,
+                                             const LanyardSignInOptions *options);
+
+/* The logout URL: logout_hint when @login_hint, else id_token_hint. */
+char           *lanyard_build_logout_url    (const char *end_session_endpoint,
+                                             const char *client_id,
+                                             const char *login_hint,
+                                             const char *id_token);
+
+G_END_DECLS

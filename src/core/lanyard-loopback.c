@@ -1,0 +1,5 @@
+/* lanyard-loopback.c — placeholder until implemented
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
