@@ -1,0 +1,32 @@
+/* lanyard-json.h — strict JSON parsing for what comes from the network or disk
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "lanyard-error.h"
+
+G_BEGIN_DECLS
+
+/* Parses @data (at most @len bytes, -1 = NUL-terminated) that must be exactly
+ * one JSON object: no duplicate member names at any depth (json-glib would
+ * silently keep the last one — a classic token-confusion trick), nesting at
+ * most 32 deep, valid UTF-8, nothing after it. On failure returns NULL with
+ * @code in LANYARD_ERROR and a message "<what> is not valid JSON: <why>".
+ * The message never quotes the input. */
+JsonObject *lanyard_json_parse_object (const char    *data,
+                                       gssize         len,
+                                       const char    *what,
+                                       LanyardError   code,
+                                       GError       **error);
+
+/* Typed member access that never aborts on a wrong type: NULL / FALSE. */
+const char *lanyard_json_get_string   (JsonObject    *object,
+                                       const char    *member);
+gboolean    lanyard_json_get_int      (JsonObject    *object,
+                                       const char    *member,
+                                       gint64        *out_value);
+
+G_END_DECLS
