@@ -1,2 +1,481 @@
-/* placeholder */
+/* lanyard-cli-commands.c — sign-in, token, claims, accounts, sign-out
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-cli"
+
 #include "config.h"
+
+#include "lanyard-cli.h"
+
+/* Options every command takes: where the keyring account talks to. */
+static char *opt_ca_file;
+static char *opt_account;
+
+static GOptionEntry account_entries[] = {
+  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, "The account (id or username; default: the most recent sign-in)", "A" },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, "Trust only the CA certificates in this PEM file", "PEM" },
+  { NULL }
+};
+
+static gboolean
+parse_options (int            *argc,
+               char         ***argv,
+               const char     *summary,
+               GOptionEntry   *entries,
+               gboolean        with_account)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  if (with_account)
+    g_option_context_add_main_entries (context, account_entries, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("lanyard-cli: %s\n", error->message);
+      return FALSE;
+    }
+
+  if (*argc > 1)
+    {
+      g_printerr ("lanyard-cli: unexpected argument “%s”\n", (*argv)[1]);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Settings precedence: flags, then environment, then GSettings. */
+static LanyardClient *
+client_for (LanyardConfig  *config,
+            LanyardBrowser *browser)
+{
+  g_autoptr(GError) error = NULL;
+  LanyardClient *client;
+
+  if (opt_ca_file != NULL)
+    {
+      g_free (config->ca_file);
+      config->ca_file = g_strdup (opt_ca_file);
+    }
+
+  client = lanyard_client_new (config, NULL, browser, &error);
+  g_assert (client != NULL);
+  return client;
+}
+
+/* ------------------------------------------------------------------ sign-in */
+
+static char *opt_authority;
+static char *opt_tenant;
+static char *opt_client_id;
+static char **opt_scopes;
+static char *opt_prompt;
+static char *opt_login_hint;
+static char *opt_domain_hint;
+static char *opt_redirect_host;
+static int opt_redirect_port = -1;
+static char *opt_redirect_path;
+static gboolean opt_no_browser;
+static int opt_timeout = -1;
+
+static GOptionEntry sign_in_entries[] = {
+  { "authority", 0, 0, G_OPTION_ARG_STRING, &opt_authority, "Authority or issuer URL", "URL" },
+  { "tenant", 0, 0, G_OPTION_ARG_STRING, &opt_tenant, "Entra External ID tenant subdomain (contoso)", "SUB" },
+  { "client-id", 0, 0, G_OPTION_ARG_STRING, &opt_client_id, "Application (client) ID", "ID" },
+  { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_scopes, "A scope to ask for (repeatable; default: openid profile offline_access)", "S" },
+  { "prompt", 0, 0, G_OPTION_ARG_STRING, &opt_prompt, "prompt parameter (login, consent, select_account, create)", "P" },
+  { "login-hint", 0, 0, G_OPTION_ARG_STRING, &opt_login_hint, "Username to pre-fill", "H" },
+  { "domain-hint", 0, 0, G_OPTION_ARG_STRING, &opt_domain_hint, "Federated identity provider hint", "D" },
+  { "redirect-host", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_host, "Host in the redirect URI (default localhost)", "localhost|127.0.0.1" },
+  { "redirect-port", 0, 0, G_OPTION_ARG_INT, &opt_redirect_port, "Loopback port (default: any free port)", "N" },
+  { "redirect-path", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_path, "Path in the redirect URI (default /)", "/p" },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, "Trust only the CA certificates in this PEM file", "PEM" },
+  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_no_browser, "Print the link instead of opening a browser", NULL },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Give up after this many seconds (default 300)", "SECONDS" },
+  { NULL }
+};
+
+static void
+signed_in_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LanyardCliRun *run = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (source), result, &error);
+  if (account == NULL)
+    {
+      lanyard_cli_run_fail (run, error);
+      return;
+    }
+
+  lanyard_cli_print_claims (account);
+  g_printerr ("Signed in as %s (%s).\n",
+              lanyard_account_get_username (account),
+              lanyard_account_get_display_name (account));
+
+  if (lanyard_account_get_session_only (account))
+    {
+      /* A terminal session ends with this process: nothing was kept. */
+      g_printerr ("lanyard-cli: the keyring is locked or unavailable, so the account was not saved\n");
+      lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_KEYRING);
+      return;
+    }
+
+  lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
+}
+
+static void
+browser_failed_cb (LanyardClient *client,
+                   const GError  *error,
+                   gpointer       user_data)
+{
+  char **url = user_data;
+
+  g_printerr ("lanyard-cli: %s\nOpen this link in your browser: %s\n", error->message, *url);
+}
+
+static void
+authorization_started_cb (LanyardClient *client,
+                          const char    *url,
+                          gpointer       user_data)
+{
+  char **slot = user_data;
+
+  g_free (*slot);
+  *slot = g_strdup (url);
+  if (!opt_no_browser)
+    g_printerr ("Continue in your browser…\n");
+}
+
+int
+lanyard_cli_sign_in (int            argc,
+                     char         **argv,
+                     LanyardCliRun *run)
+{
+  g_autoptr(LanyardConfig) config = NULL;
+  g_autoptr(LanyardBrowser) browser = NULL;
+  LanyardSignInOptions options = { 0, };
+  LanyardClient *client;
+  static char *authorization_url;
+
+  if (!parse_options (&argc, &argv, "Sign in with the system browser.", sign_in_entries, FALSE))
+    return LANYARD_CLI_EXIT_USAGE;
+
+  if (opt_authority != NULL && opt_tenant != NULL)
+    {
+      g_printerr ("lanyard-cli: give --authority or --tenant, not both\n");
+      return LANYARD_CLI_EXIT_USAGE;
+    }
+
+  config = lanyard_config_new_from_environment ();
+  if (opt_authority != NULL || opt_tenant != NULL)
+    {
+      g_free (config->authority);
+      config->authority = g_strdup (opt_authority ? opt_authority : opt_tenant);
+    }
+  if (opt_client_id != NULL)
+    {
+      g_free (config->client_id);
+      config->client_id = g_strdup (opt_client_id);
+    }
+  if (opt_scopes != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (" ", opt_scopes);
+
+      g_strfreev (config->scopes);
+      config->scopes = lanyard_scopes_parse (joined);
+    }
+  if (opt_redirect_host != NULL)
+    {
+      g_free (config->redirect_host);
+      config->redirect_host = g_strdup (opt_redirect_host);
+    }
+  if (opt_redirect_port >= 0)
+    {
+      if (opt_redirect_port > G_MAXUINT16)
+        {
+          g_printerr ("lanyard-cli: --redirect-port must be between 0 and 65535\n");
+          return LANYARD_CLI_EXIT_USAGE;
+        }
+      config->redirect_port = opt_redirect_port;
+    }
+  if (opt_redirect_path != NULL)
+    {
+      g_free (config->redirect_path);
+      config->redirect_path = g_strdup (opt_redirect_path);
+    }
+  if (opt_timeout == 0 || opt_timeout < -1)
+    {
+      g_printerr ("lanyard-cli: --timeout must be a positive number of seconds\n");
+      return LANYARD_CLI_EXIT_USAGE;
+    }
+  if (opt_timeout > 0)
+    config->timeout_seconds = opt_timeout;
+
+  if (opt_no_browser)
+    browser = lanyard_cli_link_browser_new ();
+
+  client = client_for (config, browser);
+  g_signal_connect (client, "authorization-started", G_CALLBACK (authorization_started_cb), &authorization_url);
+  g_signal_connect (client, "browser-failed", G_CALLBACK (browser_failed_cb), &authorization_url);
+
+  options.prompt = opt_prompt;
+  options.login_hint = opt_login_hint;
+  options.domain_hint = opt_domain_hint;
+
+  lanyard_client_sign_in_async (client, &options, run->cancellable, signed_in_cb, run);
+  g_object_unref (client);
+
+  return -1;
+}
+
+/* ------------------------------------------------------------------ token */
+
+static gboolean opt_force_refresh;
+static gboolean opt_json;
+static char **opt_token_scopes;
+
+static GOptionEntry token_entries[] = {
+  { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_token_scopes, "A scope the token must cover (repeatable)", "S" },
+  { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "Renew with the refresh token even if the cached one is valid", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON object with the token, its expiry and scopes", NULL },
+  { NULL }
+};
+
+static void
+token_acquired_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LanyardCliRun *run = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_acquire_token_silent_finish (LANYARD_CLIENT (source), result, &error);
+  if (account == NULL)
+    {
+      lanyard_cli_run_fail (run, error);
+      return;
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      const char * const *scopes = lanyard_account_get_scopes (account);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "access_token");
+      json_builder_add_string_value (builder, lanyard_account_get_access_token (account));
+      json_builder_set_member_name (builder, "token_type");
+      json_builder_add_string_value (builder, "Bearer");
+      json_builder_set_member_name (builder, "expires_at");
+      json_builder_add_int_value (builder, lanyard_account_get_access_token_expires_at (account));
+      json_builder_set_member_name (builder, "scopes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+        json_builder_add_string_value (builder, scopes[i]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "account");
+      json_builder_add_string_value (builder, lanyard_account_get_id (account));
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      lanyard_cli_print_json (root);
+    }
+  else
+    g_print ("%s\n", lanyard_account_get_access_token (account));
+
+  lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
+}
+
+int
+lanyard_cli_token (int            argc,
+                   char         **argv,
+                   LanyardCliRun *run)
+{
+  g_autoptr(LanyardConfig) config = NULL;
+  LanyardClient *client;
+
+  if (!parse_options (&argc, &argv, "Print an access token, renewing it silently when needed.",
+                      token_entries, TRUE))
+    return LANYARD_CLI_EXIT_USAGE;
+
+  config = lanyard_config_new_from_environment ();
+  client = client_for (config, NULL);
+  lanyard_client_acquire_token_silent_async (client, opt_account,
+                                             (const char * const *) opt_token_scopes,
+                                             opt_force_refresh, run->cancellable,
+                                             token_acquired_cb, run);
+  g_object_unref (client);
+
+  return -1;
+}
+
+/* ------------------------------------------------------------------ claims */
+
+static void
+claims_account_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LanyardCliRun *run = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_get_account_finish (LANYARD_CLIENT (source), result, &error);
+  if (account == NULL)
+    {
+      lanyard_cli_run_fail (run, error);
+      return;
+    }
+
+  lanyard_cli_print_claims (account);
+  lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
+}
+
+int
+lanyard_cli_claims (int            argc,
+                    char         **argv,
+                    LanyardCliRun *run)
+{
+  g_autoptr(LanyardConfig) config = NULL;
+  LanyardClient *client;
+
+  if (!parse_options (&argc, &argv, "Print the ID token claims of a signed-in account.", NULL, TRUE))
+    return LANYARD_CLI_EXIT_USAGE;
+
+  config = lanyard_config_new_from_environment ();
+  client = client_for (config, NULL);
+  lanyard_client_get_account_async (client, opt_account, run->cancellable, claims_account_cb, run);
+  g_object_unref (client);
+
+  return -1;
+}
+
+/* ------------------------------------------------------------------ accounts */
+
+static void
+accounts_listed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  LanyardCliRun *run = user_data;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accounts = lanyard_client_list_accounts_finish (LANYARD_CLIENT (source), result, &error);
+  if (accounts == NULL)
+    {
+      lanyard_cli_run_fail (run, error);
+      return;
+    }
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LanyardAccount *account = g_ptr_array_index (accounts, i);
+
+      g_print ("%s\t%s\t%s\n",
+               lanyard_account_get_id (account),
+               lanyard_account_get_username (account),
+               lanyard_account_get_display_name (account));
+    }
+
+  if (accounts->len == 0)
+    g_printerr ("No accounts are signed in.\n");
+
+  lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
+}
+
+int
+lanyard_cli_accounts (int            argc,
+                      char         **argv,
+                      LanyardCliRun *run)
+{
+  g_autoptr(LanyardConfig) config = NULL;
+  LanyardClient *client;
+
+  if (!parse_options (&argc, &argv, "List signed-in accounts: id, username and name, tab-separated.",
+                      NULL, FALSE))
+    return LANYARD_CLI_EXIT_USAGE;
+
+  config = lanyard_config_new_from_environment ();
+  client = client_for (config, NULL);
+  lanyard_client_list_accounts_async (client, run->cancellable, accounts_listed_cb, run);
+  g_object_unref (client);
+
+  return -1;
+}
+
+/* ------------------------------------------------------------------ sign-out */
+
+static gboolean opt_sign_out_no_browser;
+
+static GOptionEntry sign_out_entries[] = {
+  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_sign_out_no_browser, "Print the provider's sign-out link instead of opening it", NULL },
+  { NULL }
+};
+
+static void
+signed_out_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LanyardCliRun *run = user_data;
+  g_autoptr(LanyardSignOutResult) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = lanyard_client_sign_out_finish (LANYARD_CLIENT (source), result, &error);
+  if (outcome == NULL)
+    {
+      lanyard_cli_run_fail (run, error);
+      return;
+    }
+
+  g_printerr ("Signed out on this computer.\n");
+
+  if (outcome->revoked)
+    g_printerr ("The refresh token was revoked.\n");
+  else if (outcome->revoke_error != NULL)
+    g_printerr ("lanyard-cli: could not revoke the refresh token: %s\n", outcome->revoke_error->message);
+
+  if (outcome->logout_uri != NULL && opt_sign_out_no_browser)
+    g_print ("%s\n", outcome->logout_uri);
+  else if (outcome->browser_opened)
+    g_printerr ("Opened the provider's sign-out page.\n");
+  else if (outcome->browser_error != NULL)
+    g_printerr ("lanyard-cli: %s\nSign out at the provider with: %s\n",
+                outcome->browser_error->message, outcome->logout_uri);
+
+  lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
+}
+
+int
+lanyard_cli_sign_out (int            argc,
+                      char         **argv,
+                      LanyardCliRun *run)
+{
+  g_autoptr(LanyardConfig) config = NULL;
+  LanyardClient *client;
+
+  if (!parse_options (&argc, &argv,
+                      "Sign out here, revoke the refresh token, and open the provider's sign-out page.",
+                      sign_out_entries, TRUE))
+    return LANYARD_CLI_EXIT_USAGE;
+
+  config = lanyard_config_new_from_environment ();
+  client = client_for (config, NULL);
+  lanyard_client_sign_out_async (client, opt_account, !opt_sign_out_no_browser,
+                                 run->cancellable, signed_out_cb, run);
+  g_object_unref (client);
+
+  return -1;
+}

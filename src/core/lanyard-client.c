@@ -1,5 +1,526 @@
-/* lanyard-client.c — placeholder until implemented
+/* lanyard-client.c — the one object a UI talks to: construction, accounts,
+ * and the pieces the sign-in, silent and sign-out flows share
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define G_LOG_DOMAIN "lanyard-client"
+
 #include "config.h"
+
+#include "lanyard-authority.h"
+#include "lanyard-client-private.h"
+#include "lanyard-error.h"
+#include "lanyard-http.h"
+#include "lanyard-id-token.h"
+#include "lanyard-jws.h"
+
+G_DEFINE_FINAL_TYPE (LanyardClient, lanyard_client, G_TYPE_OBJECT)
+
+guint lanyard_client_signals[N_SIGNALS];
+
+static void
+lanyard_client_dispose (GObject *object)
+{
+  LanyardClient *self = (LanyardClient *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->browser);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->session_accounts, g_hash_table_unref);
+
+  G_OBJECT_CLASS (lanyard_client_parent_class)->dispose (object);
+}
+
+static void
+lanyard_client_finalize (GObject *object)
+{
+  LanyardClient *self = (LanyardClient *)object;
+
+  /* Refreshes hold a reference on the client, so none can be pending here. */
+  g_assert (self->refreshes == NULL || g_hash_table_size (self->refreshes) == 0);
+  g_clear_pointer (&self->refreshes, g_hash_table_unref);
+  g_clear_pointer (&self->config, lanyard_config_free);
+
+  G_OBJECT_CLASS (lanyard_client_parent_class)->finalize (object);
+}
+
+static void
+lanyard_client_class_init (LanyardClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lanyard_client_dispose;
+  object_class->finalize = lanyard_client_finalize;
+
+  lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED] =
+    g_signal_new ("authorization-started",
+                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  lanyard_client_signals[SIGNAL_BROWSER_FAILED] =
+    g_signal_new ("browser-failed",
+                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED] =
+    g_signal_new ("accounts-changed",
+                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+lanyard_client_init (LanyardClient *self)
+{
+  self->session_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * lanyard_client_new:
+ * @config: where to sign in; copied
+ * @store: (nullable): the keyring store, or %NULL for a new one
+ * @browser: (nullable): how to open URLs, or %NULL for the system browser
+ *
+ * Validation of the authority and client id is left to sign-in, so that a
+ * client can list and sign out stored accounts without any configuration.
+ */
+LanyardClient *
+lanyard_client_new (const LanyardConfig  *config,
+                    LanyardAccountStore  *store,
+                    LanyardBrowser       *browser,
+                    GError              **error)
+{
+  LanyardClient *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_object_new (LANYARD_TYPE_CLIENT, NULL);
+  self->config = lanyard_config_copy (config);
+  self->store = store ? g_object_ref (store) : lanyard_account_store_new ();
+  self->browser = browser ? g_object_ref (browser) : lanyard_system_browser_new ();
+
+  return self;
+}
+
+const LanyardConfig *
+lanyard_client_get_config (LanyardClient *self)
+{
+  g_return_val_if_fail (LANYARD_IS_CLIENT (self), NULL);
+
+  return self->config;
+}
+
+SoupSession *
+lanyard_client_get_session (LanyardClient  *self,
+                            GError        **error)
+{
+  if (self->session == NULL)
+    self->session = lanyard_http_session_new (self->config->ca_file, error);
+
+  return self->session;
+}
+
+/* ------------------------------------------------------------------ provider */
+
+static void
+provider_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  LanyardProvider *provider = lanyard_provider_load_finish (result, &error);
+
+  if (provider == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, provider, g_object_unref);
+}
+
+void
+lanyard_client_load_provider_async (LanyardClient       *self,
+                                    const char          *authority_text,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(LanyardAuthority) authority = NULL;
+  GError *error = NULL;
+  SoupSession *session;
+
+  g_task_set_source_tag (task, lanyard_client_load_provider_async);
+
+  if (authority_text == NULL || authority_text[0] == '\0')
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                               "No tenant or authority is configured");
+      return;
+    }
+
+  authority = lanyard_authority_parse (authority_text, &error);
+  if (authority == NULL || !(session = lanyard_client_get_session (self, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  lanyard_provider_load_async (session, authority, cancellable, provider_loaded_cb,
+                               g_steal_pointer (&task));
+}
+
+LanyardProvider *
+lanyard_client_load_provider_finish (LanyardClient  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ ID token */
+
+typedef struct {
+  LanyardProvider *provider;
+  char            *id_token;
+  char            *client_id;
+  char            *nonce;
+  gboolean         refetched;
+} ValidateData;
+
+static void
+validate_data_free (ValidateData *data)
+{
+  g_clear_object (&data->provider);
+  g_free (data->id_token);
+  g_free (data->client_id);
+  g_free (data->nonce);
+  g_free (data);
+}
+
+static void validate_with_jwks_cb (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+
+static void
+validate_fetch_jwks (GTask    *task,
+                     gboolean  force_refetch)
+{
+  LanyardClient *self = g_task_get_source_object (task);
+  ValidateData *data = g_task_get_task_data (task);
+
+  lanyard_provider_get_jwks_async (data->provider, self->session, force_refetch,
+                                   g_task_get_cancellable (task),
+                                   validate_with_jwks_cb, task);
+}
+
+static void
+validate_with_jwks_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ValidateData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardJwks) jwks = NULL;
+  g_autoptr(LanyardJws) jws = NULL;
+  GError *error = NULL;
+  LanyardIdTokenExpectations expect = { 0, };
+  JsonObject *claims;
+  const char *kid;
+
+  jwks = lanyard_provider_get_jwks_finish (LANYARD_PROVIDER (source), result, &error);
+  if (jwks == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Keys rotate: a kid we have never seen earns one trip to jwks_uri. */
+  jws = lanyard_jws_parse (data->id_token, NULL);
+  kid = jws ? lanyard_jws_get_kid (jws) : NULL;
+  if (kid != NULL && !data->refetched && !lanyard_jwks_has_kid (jwks, kid))
+    {
+      g_debug ("ID token signed with an unknown key; fetching the JWKS again");
+      data->refetched = TRUE;
+      validate_fetch_jwks (g_steal_pointer (&task), TRUE);
+      return;
+    }
+
+  expect.issuer = lanyard_provider_get_issuer (data->provider);
+  expect.client_id = data->client_id;
+  expect.nonce = data->nonce;
+
+  claims = lanyard_id_token_validate (data->id_token, jwks, &expect, &error);
+  if (claims == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, claims, (GDestroyNotify) json_object_unref);
+}
+
+void
+lanyard_client_validate_id_token_async (LanyardClient       *self,
+                                        LanyardProvider     *provider,
+                                        const char          *id_token,
+                                        const char          *client_id,
+                                        const char          *nonce,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ValidateData *data = g_new0 (ValidateData, 1);
+
+  g_task_set_source_tag (task, lanyard_client_validate_id_token_async);
+
+  data->provider = g_object_ref (provider);
+  data->id_token = g_strdup (id_token);
+  data->client_id = g_strdup (client_id);
+  data->nonce = g_strdup (nonce);
+  g_task_set_task_data (task, data, (GDestroyNotify) validate_data_free);
+
+  validate_fetch_jwks (task, FALSE);
+}
+
+JsonObject *
+lanyard_client_validate_id_token_finish (LanyardClient  *self,
+                                         GAsyncResult   *result,
+                                         GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ keeping accounts */
+
+static gboolean
+is_keyring_unusable (const GError *error)
+{
+  return g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED) ||
+         g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
+}
+
+static void
+keep_account_saved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  LanyardAccount *account = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_account_store_save_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
+    {
+      if (!is_keyring_unusable (error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      /* Never plaintext: with no usable keyring the account lives in memory. */
+      g_message ("Keeping the account for this session only: %s", error->message);
+      lanyard_account_set_session_only (account, TRUE);
+      g_hash_table_replace (self->session_accounts,
+                            g_strdup (lanyard_account_get_id (account)),
+                            g_object_ref (account));
+    }
+  else
+    {
+      lanyard_account_set_session_only (account, FALSE);
+      g_hash_table_remove (self->session_accounts, lanyard_account_get_id (account));
+    }
+
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lanyard_client_keep_account_async (LanyardClient       *self,
+                                   LanyardAccount      *account,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, lanyard_client_keep_account_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+
+  lanyard_account_store_save_async (self->store, account, cancellable,
+                                    keep_account_saved_cb, task);
+}
+
+gboolean
+lanyard_client_keep_account_finish (LanyardClient  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lanyard_client_forget_session_account (LanyardClient *self,
+                                       const char    *account_id)
+{
+  g_hash_table_remove (self->session_accounts, account_id);
+}
+
+/* ------------------------------------------------------------------ listing */
+
+static gint
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 ta = lanyard_account_get_signed_in_at (*(LanyardAccount **) a);
+  gint64 tb = lanyard_account_get_signed_in_at (*(LanyardAccount **) b);
+
+  return (ta < tb) - (ta > tb);
+}
+
+static void
+list_stored_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  accounts = lanyard_account_store_list_finish (LANYARD_ACCOUNT_STORE (source), result, &error);
+  if (accounts == NULL)
+    {
+      /* A dead keyring hides nothing we still hold in memory. */
+      if (!is_keyring_unusable (error) || g_hash_table_size (self->session_accounts) == 0)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      accounts = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+
+  g_hash_table_iter_init (&iter, self->session_accounts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const char *id = lanyard_account_get_id (value);
+      gboolean replaced = FALSE;
+
+      /* The in-memory copy has the newest tokens. */
+      for (guint i = 0; i < accounts->len && !replaced; i++)
+        if (g_str_equal (lanyard_account_get_id (g_ptr_array_index (accounts, i)), id))
+          {
+            g_object_unref (g_ptr_array_index (accounts, i));
+            g_ptr_array_index (accounts, i) = g_object_ref (value);
+            replaced = TRUE;
+          }
+
+      if (!replaced)
+        g_ptr_array_add (accounts, g_object_ref (value));
+    }
+
+  g_ptr_array_sort (accounts, newest_first);
+  g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+lanyard_client_list_accounts_async (LanyardClient       *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_list_accounts_async);
+
+  lanyard_account_store_list_async (self->store, cancellable, list_stored_cb, task);
+}
+
+GPtrArray *
+lanyard_client_list_accounts_finish (LanyardClient  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+get_account_listed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *wanted = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) accounts = NULL;
+  GError *error = NULL;
+
+  accounts = lanyard_client_list_accounts_finish (LANYARD_CLIENT (source), result, &error);
+  if (accounts == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LanyardAccount *account = g_ptr_array_index (accounts, i);
+
+      /* An account is named by its id or its username. */
+      if (wanted == NULL ||
+          g_str_equal (wanted, lanyard_account_get_id (account)) ||
+          g_strcmp0 (wanted, lanyard_account_get_username (account)) == 0)
+        {
+          g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+          return;
+        }
+    }
+
+  if (wanted == NULL)
+    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                             "No account is signed in");
+  else
+    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                             "No signed-in account is named “%s”", wanted);
+}
+
+void
+lanyard_client_get_account_async (LanyardClient       *self,
+                                  const char          *account_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_get_account_async);
+  g_task_set_task_data (task, g_strdup (account_id), g_free);
+
+  lanyard_client_list_accounts_async (self, cancellable, get_account_listed_cb, task);
+}
+
+LanyardAccount *
+lanyard_client_get_account_finish (LanyardClient  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

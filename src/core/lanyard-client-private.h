@@ -1,0 +1,82 @@
+/* lanyard-client-private.h — what the lanyard-client-*.c files share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "lanyard-client.h"
+#include "lanyard-provider.h"
+
+G_BEGIN_DECLS
+
+/* A cached access token must have at least this long left to be handed out. */
+#define LANYARD_CLIENT_MIN_TOKEN_LIFETIME_SECONDS (5 * 60)
+
+struct _LanyardClient
+{
+  GObject              parent_instance;
+
+  LanyardConfig       *config;
+  LanyardAccountStore *store;
+  LanyardBrowser      *browser;
+  SoupSession         *session;           /* created on first network use */
+
+  /* Accounts the keyring could not take (locked or missing): id → account. */
+  GHashTable          *session_accounts;
+  /* One refresh in flight per account: id → GPtrArray of waiting GTasks. */
+  GHashTable          *refreshes;
+};
+
+enum {
+  SIGNAL_AUTHORIZATION_STARTED,
+  SIGNAL_BROWSER_FAILED,
+  SIGNAL_ACCOUNTS_CHANGED,
+  N_SIGNALS
+};
+
+extern guint lanyard_client_signals[N_SIGNALS];
+
+SoupSession *lanyard_client_get_session       (LanyardClient        *self,
+                                               GError              **error);
+
+/* Discovery for @authority (as stored in an account or typed by the user). */
+void         lanyard_client_load_provider_async  (LanyardClient        *self,
+                                                  const char           *authority,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+LanyardProvider *lanyard_client_load_provider_finish (LanyardClient   *self,
+                                                      GAsyncResult    *result,
+                                                      GError         **error);
+
+/* Signature and claims of @id_token; an unknown kid refetches the JWKS once. */
+void         lanyard_client_validate_id_token_async  (LanyardClient       *self,
+                                                      LanyardProvider     *provider,
+                                                      const char          *id_token,
+                                                      const char          *client_id,
+                                                      const char          *nonce,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+JsonObject  *lanyard_client_validate_id_token_finish (LanyardClient       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Saves @account in the keyring; when the keyring is locked or missing the
+ * account is kept for this session only and that is not an error. */
+void         lanyard_client_keep_account_async  (LanyardClient       *self,
+                                                 LanyardAccount      *account,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean     lanyard_client_keep_account_finish (LanyardClient       *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+void         lanyard_client_forget_session_account (LanyardClient *self,
+                                                    const char    *account_id);
+
+G_END_DECLS

@@ -1,0 +1,307 @@
+/* lanyard-client-sign-in.c — the interactive sign-in (RFC 8252 + PKCE + OIDC)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-client"
+
+#include "config.h"
+
+#include "lanyard-client-private.h"
+#include "lanyard-error.h"
+#include "lanyard-loopback.h"
+#include "lanyard-pkce.h"
+#include "lanyard-token-endpoint.h"
+
+/* 128 bits of state and nonce; a 32-byte PKCE verifier. */
+#define STATE_BYTES 16
+#define NONCE_BYTES 16
+
+typedef struct {
+  LanyardSignInOptions  options;
+  char                 *prompt;
+  char                 *login_hint;
+  char                 *domain_hint;
+
+  LanyardProvider      *provider;
+  LanyardLoopback      *loopback;
+  char                 *state;
+  char                 *nonce;
+  char                 *verifier;
+  LanyardTokenResponse *tokens;
+  LanyardAccount       *account;
+} SignInData;
+
+static void
+sign_in_data_free (SignInData *data)
+{
+  /* Whatever happened, the listener must not outlive the flow. */
+  if (data->loopback != NULL)
+    lanyard_loopback_close (data->loopback);
+
+  g_free (data->prompt);
+  g_free (data->login_hint);
+  g_free (data->domain_hint);
+  g_clear_object (&data->provider);
+  g_clear_object (&data->loopback);
+  g_free (data->state);
+  g_free (data->nonce);
+  g_free (data->verifier);
+  g_clear_pointer (&data->tokens, lanyard_token_response_free);
+  g_clear_object (&data->account);
+  g_free (data);
+}
+
+/* Ends the flow with @error, telling the browser tab the same words. */
+static void
+sign_in_fail (GTask  *task,
+              GError *error)
+{
+  SignInData *data = g_task_get_task_data (task);
+
+  if (data->loopback != NULL)
+    lanyard_loopback_finish_page (data->loopback, FALSE, "Sign-in failed", error->message);
+
+  g_task_return_error (task, error);
+}
+
+static void
+account_kept_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignInData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&data->account), g_object_unref);
+}
+
+static void
+id_token_validated_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignInData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) claims = NULL;
+  g_autofree char *page_message = NULL;
+  g_auto(GStrv) scopes = NULL;
+  GError *error = NULL;
+
+  claims = lanyard_client_validate_id_token_finish (self, result, &error);
+  if (claims == NULL)
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+
+  data->account = lanyard_account_new_from_claims (claims,
+                                                   lanyard_authority_get_url (lanyard_provider_get_authority (data->provider)),
+                                                   self->config->client_id, &error);
+  if (data->account == NULL)
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+
+  /* The provider may grant less than asked; keep what it says it granted. */
+  scopes = data->tokens->scope ? g_strsplit (data->tokens->scope, " ", -1)
+                               : g_strdupv (self->config->scopes);
+  lanyard_account_set_tokens (data->account,
+                              data->tokens->access_token,
+                              data->tokens->expires_at,
+                              data->tokens->refresh_token,
+                              data->tokens->id_token,
+                              (const char * const *) scopes);
+
+  /* Only now, with the code redeemed and the ID token checked, may the
+   * browser tab say "signed in". */
+  page_message = g_strdup_printf ("Signed in as %s. You can close this tab and return to Lanyard.",
+                                  lanyard_account_get_username (data->account));
+  lanyard_loopback_finish_page (data->loopback, TRUE, "Signed in", page_message);
+
+  lanyard_client_keep_account_async (self, data->account, g_task_get_cancellable (task),
+                                     account_kept_cb, g_steal_pointer (&task));
+}
+
+static void
+code_redeemed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignInData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->tokens = lanyard_token_request_finish (result, &error);
+  if (data->tokens == NULL)
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+
+  if (data->tokens->id_token == NULL)
+    {
+      sign_in_fail (task, g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                                       "The provider sent no ID token (is “openid” among the scopes?)"));
+      return;
+    }
+
+  lanyard_client_validate_id_token_async (self, data->provider, data->tokens->id_token,
+                                          self->config->client_id, data->nonce,
+                                          g_task_get_cancellable (task),
+                                          id_token_validated_cb, g_steal_pointer (&task));
+}
+
+static void
+authorization_response_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignInData *data = g_task_get_task_data (task);
+  g_autofree char *code = NULL;
+  GError *error = NULL;
+
+  code = lanyard_loopback_wait_finish (LANYARD_LOOPBACK (source), result, &error);
+  if (code == NULL)
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+
+  g_debug ("Authorization response received; redeeming the code");
+  lanyard_token_redeem_code_async (self->session,
+                                   lanyard_provider_get_token_endpoint (data->provider),
+                                   self->config->client_id,
+                                   code,
+                                   lanyard_loopback_get_redirect_uri (data->loopback),
+                                   data->verifier,
+                                   g_task_get_cancellable (task),
+                                   code_redeemed_cb, g_steal_pointer (&task));
+}
+
+static void
+browser_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LanyardClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The flow goes on: the user can still open the link by hand. */
+  if (!lanyard_browser_open_uri_finish (LANYARD_BROWSER (source), result, &error) &&
+      !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED))
+    g_signal_emit (self, lanyard_client_signals[SIGNAL_BROWSER_FAILED], 0, error);
+}
+
+static void
+provider_ready_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignInData *data = g_task_get_task_data (task);
+  g_autofree char *challenge = NULL;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+
+  data->provider = lanyard_client_load_provider_finish (self, result, &error);
+  if (data->provider == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->loopback = lanyard_loopback_new (self->config->redirect_host,
+                                         self->config->redirect_port,
+                                         self->config->redirect_path,
+                                         &error);
+  if (data->loopback == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->config->timeout_seconds > 0)
+    lanyard_loopback_set_timeout (data->loopback, self->config->timeout_seconds);
+
+  data->state = lanyard_random_token (STATE_BYTES);
+  data->nonce = lanyard_random_token (NONCE_BYTES);
+  data->verifier = lanyard_pkce_new_verifier ();
+  challenge = lanyard_pkce_challenge_s256 (data->verifier);
+
+  url = lanyard_build_authorize_url (lanyard_provider_get_authorization_endpoint (data->provider),
+                                     self->config->client_id,
+                                     lanyard_loopback_get_redirect_uri (data->loopback),
+                                     (const char * const *) self->config->scopes,
+                                     data->state, data->nonce, challenge,
+                                     lanyard_provider_supports_form_post (data->provider),
+                                     &data->options);
+
+  lanyard_loopback_wait_async (data->loopback, data->state,
+                               lanyard_provider_get_issuer (data->provider),
+                               lanyard_provider_requires_iss_parameter (data->provider),
+                               g_task_get_cancellable (task),
+                               authorization_response_cb, g_object_ref (task));
+
+  g_debug ("Listening on port %u; opening the browser", lanyard_loopback_get_port (data->loopback));
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED], 0, url);
+  lanyard_browser_open_uri_async (self->browser, url, g_task_get_cancellable (task),
+                                  browser_opened_cb, g_object_ref (self));
+}
+
+void
+lanyard_client_sign_in_async (LanyardClient              *self,
+                              const LanyardSignInOptions *options,
+                              GCancellable               *cancellable,
+                              GAsyncReadyCallback         callback,
+                              gpointer                    user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SignInData *data;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_sign_in_async);
+
+  data = g_new0 (SignInData, 1);
+  if (options != NULL)
+    {
+      data->options.prompt = data->prompt = g_strdup (options->prompt);
+      data->options.login_hint = data->login_hint = g_strdup (options->login_hint);
+      data->options.domain_hint = data->domain_hint = g_strdup (options->domain_hint);
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
+
+  if (self->config->client_id == NULL || self->config->client_id[0] == '\0')
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                               "No application (client) ID is configured");
+      return;
+    }
+
+  lanyard_client_load_provider_async (self, self->config->authority, cancellable,
+                                      provider_ready_cb, g_steal_pointer (&task));
+}
+
+LanyardAccount *
+lanyard_client_sign_in_finish (LanyardClient  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_sign_in_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,242 @@
+/* lanyard-client-sign-out.c — local first, then revocation, then the provider's logout page
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-client"
+
+#include "config.h"
+
+#include "lanyard-authority.h"
+#include "lanyard-client-private.h"
+#include "lanyard-error.h"
+#include "lanyard-token-endpoint.h"
+
+typedef struct {
+  gboolean              open_browser;
+  LanyardAccount       *account;
+  LanyardSignOutResult *result;
+} SignOutData;
+
+static void
+sign_out_data_free (SignOutData *data)
+{
+  g_clear_object (&data->account);
+  g_clear_pointer (&data->result, lanyard_sign_out_result_free);
+  g_free (data);
+}
+
+void
+lanyard_sign_out_result_free (LanyardSignOutResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_clear_error (&result->revoke_error);
+  g_clear_error (&result->browser_error);
+  g_free (result->logout_uri);
+  g_free (result);
+}
+
+static void
+sign_out_done (GTask *task)
+{
+  SignOutData *data = g_task_get_task_data (task);
+
+  g_task_return_pointer (task, g_steal_pointer (&data->result),
+                         (GDestroyNotify) lanyard_sign_out_result_free);
+}
+
+static void
+logout_page_opened_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignOutData *data = g_task_get_task_data (task);
+
+  data->result->browser_opened =
+    lanyard_browser_open_uri_finish (LANYARD_BROWSER (source), result, &data->result->browser_error);
+
+  sign_out_done (task);
+}
+
+static void
+open_logout_page (GTask           *task,
+                  LanyardProvider *provider)
+{
+  LanyardClient *self = g_task_get_source_object (task);
+  SignOutData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardAuthority) authority = NULL;
+  const char *end_session = NULL;
+
+  if (provider != NULL)
+    end_session = lanyard_provider_get_end_session_endpoint (provider);
+
+  /* Offline, Entra's logout page is still known from the authority. */
+  if (end_session == NULL)
+    {
+      authority = lanyard_authority_parse (lanyard_account_get_authority (data->account), NULL);
+      if (authority != NULL)
+        end_session = lanyard_authority_get_entra_logout_url (authority);
+    }
+
+  if (end_session != NULL)
+    data->result->logout_uri = lanyard_build_logout_url (end_session,
+                                                         lanyard_account_get_client_id (data->account),
+                                                         lanyard_account_get_login_hint (data->account),
+                                                         lanyard_account_get_id_token (data->account));
+
+  if (data->result->logout_uri == NULL || !data->open_browser)
+    {
+      sign_out_done (task);
+      return;
+    }
+
+  lanyard_browser_open_uri_async (self->browser, data->result->logout_uri,
+                                  g_task_get_cancellable (task),
+                                  logout_page_opened_cb, g_object_ref (task));
+}
+
+typedef struct {
+  GTask           *task;
+  LanyardProvider *provider;
+} RevokeContext;
+
+static void
+revoked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RevokeContext *context = user_data;
+  g_autoptr(GTask) task = context->task;
+  g_autoptr(LanyardProvider) provider = context->provider;
+  SignOutData *data = g_task_get_task_data (task);
+
+  g_free (context);
+
+  data->result->revoked = lanyard_token_revoke_finish (result, &data->result->revoke_error);
+  open_logout_page (task, provider);
+}
+
+static void
+sign_out_provider_ready_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignOutData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *revocation_endpoint;
+  const char *refresh_token = lanyard_account_get_refresh_token (data->account);
+  RevokeContext *context;
+
+  provider = lanyard_client_load_provider_finish (self, result, &error);
+  if (provider == NULL)
+    {
+      /* The local part is done; without the provider there is no revocation. */
+      if (refresh_token != NULL)
+        data->result->revoke_error = g_steal_pointer (&error);
+      open_logout_page (g_steal_pointer (&task), NULL);
+      return;
+    }
+
+  revocation_endpoint = lanyard_provider_get_revocation_endpoint (provider);
+  if (refresh_token == NULL || revocation_endpoint == NULL)
+    {
+      open_logout_page (g_steal_pointer (&task), provider);
+      return;
+    }
+
+  context = g_new0 (RevokeContext, 1);
+  context->task = g_steal_pointer (&task);
+  context->provider = g_object_ref (provider);
+  lanyard_token_revoke_async (self->session, revocation_endpoint,
+                              lanyard_account_get_client_id (data->account),
+                              refresh_token, "refresh_token",
+                              g_task_get_cancellable (context->task),
+                              revoked_cb, context);
+}
+
+static void
+removed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignOutData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error) &&
+      !lanyard_account_get_session_only (data->account))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  lanyard_client_forget_session_account (self, lanyard_account_get_id (data->account));
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+
+  lanyard_client_load_provider_async (self, lanyard_account_get_authority (data->account),
+                                      g_task_get_cancellable (task),
+                                      sign_out_provider_ready_cb, g_steal_pointer (&task));
+}
+
+static void
+sign_out_account_found_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignOutData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->account = lanyard_client_get_account_finish (self, result, &error);
+  if (data->account == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account),
+                                      g_task_get_cancellable (task),
+                                      removed_cb, g_steal_pointer (&task));
+}
+
+void
+lanyard_client_sign_out_async (LanyardClient       *self,
+                               const char          *account_id,
+                               gboolean             open_browser,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  SignOutData *data;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_sign_out_async);
+
+  data = g_new0 (SignOutData, 1);
+  data->open_browser = open_browser;
+  data->result = g_new0 (LanyardSignOutResult, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_out_data_free);
+
+  lanyard_client_get_account_async (self, account_id, cancellable, sign_out_account_found_cb, task);
+}
+
+LanyardSignOutResult *
+lanyard_client_sign_out_finish (LanyardClient  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_sign_out_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,318 @@
+/* lanyard-client-silent.c — tokens without the user: cache, else refresh
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-client"
+
+#include "config.h"
+
+#include "lanyard-client-private.h"
+#include "lanyard-error.h"
+#include "lanyard-token-endpoint.h"
+
+/* One refresh per account, shared by every caller that asks meanwhile:
+ * providers rotate refresh tokens and revoke the whole grant when an old one
+ * is replayed, so two parallel refreshes would sign the user out. */
+typedef struct {
+  LanyardClient        *client;
+  LanyardAccount       *account;
+  LanyardProvider      *provider;
+  LanyardTokenResponse *tokens;
+  char                 *scope;
+  gboolean              was_session_only;
+} RefreshData;
+
+static void
+refresh_data_free (RefreshData *data)
+{
+  g_clear_object (&data->client);
+  g_clear_object (&data->account);
+  g_clear_object (&data->provider);
+  g_clear_pointer (&data->tokens, lanyard_token_response_free);
+  g_free (data->scope);
+  g_free (data);
+}
+
+/* Hands the outcome to every task waiting on this account's refresh. */
+static void
+refresh_complete (RefreshData *data,
+                  GError      *error)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+  const char *id = lanyard_account_get_id (data->account);
+  gpointer key = NULL;
+
+  if (!g_hash_table_steal_extended (data->client->refreshes, id, &key, (gpointer *) &waiters))
+    g_assert_not_reached ();
+  g_free (key);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_pointer (waiter, g_object_ref (data->account), g_object_unref);
+    }
+
+  g_clear_error (&error);
+  refresh_data_free (data);
+}
+
+static void
+refreshed_account_kept_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  GError *error = NULL;
+
+  if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
+    {
+      refresh_complete (data, error);
+      return;
+    }
+
+  /* The old refresh token is dead at the provider. If the keyring could not
+   * take the new one, say so rather than pretend the stored account is fine. */
+  if (!data->was_session_only && lanyard_account_get_session_only (data->account))
+    {
+      refresh_complete (data, g_error_new (LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE,
+                                           "The renewed tokens could not be saved in the keyring; "
+                                           "they are kept for this session only"));
+      return;
+    }
+
+  refresh_complete (data, NULL);
+}
+
+static void
+store_refreshed_tokens (RefreshData *data,
+                        JsonObject  *claims)
+{
+  g_auto(GStrv) scopes = NULL;
+
+  if (claims != NULL)
+    lanyard_account_set_claims (data->account, claims);
+
+  if (data->tokens->scope != NULL)
+    scopes = g_strsplit (data->tokens->scope, " ", -1);
+
+  lanyard_account_set_tokens (data->account,
+                              data->tokens->access_token,
+                              data->tokens->expires_at,
+                              data->tokens->refresh_token,
+                              data->tokens->id_token,
+                              (const char * const *) scopes);
+
+  lanyard_client_keep_account_async (data->client, data->account, NULL,
+                                     refreshed_account_kept_cb, data);
+}
+
+static void
+refreshed_id_token_validated_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  g_autoptr(JsonObject) claims = NULL;
+  GError *error = NULL;
+
+  claims = lanyard_client_validate_id_token_finish (LANYARD_CLIENT (source), result, &error);
+  if (claims == NULL)
+    {
+      /* Keep the rotated refresh token (the old one is dead) but not the
+       * tokens that came with an ID token we cannot trust. */
+      if (data->tokens->refresh_token != NULL)
+        {
+          lanyard_account_set_tokens (data->account, NULL, 0, data->tokens->refresh_token, NULL, NULL);
+          lanyard_client_keep_account_async (data->client, data->account, NULL, NULL, NULL);
+        }
+      refresh_complete (data, error);
+      return;
+    }
+
+  store_refreshed_tokens (data, claims);
+}
+
+static void
+refreshed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  GError *error = NULL;
+
+  data->tokens = lanyard_token_request_finish (result, &error);
+  if (data->tokens == NULL)
+    {
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED))
+        {
+          /* A dead refresh token is worthless: drop it so the next call asks
+           * for an interactive sign-in at once instead of failing again. */
+          lanyard_account_forget_refresh_token (data->account);
+          lanyard_client_keep_account_async (data->client, data->account, NULL, NULL, NULL);
+        }
+      refresh_complete (data, error);
+      return;
+    }
+
+  if (data->tokens->id_token != NULL)
+    {
+      lanyard_client_validate_id_token_async (data->client, data->provider, data->tokens->id_token,
+                                              lanyard_account_get_client_id (data->account),
+                                              NULL, NULL,
+                                              refreshed_id_token_validated_cb, data);
+      return;
+    }
+
+  store_refreshed_tokens (data, NULL);
+}
+
+static void
+refresh_provider_ready_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  GError *error = NULL;
+
+  data->provider = lanyard_client_load_provider_finish (data->client, result, &error);
+  if (data->provider == NULL)
+    {
+      refresh_complete (data, error);
+      return;
+    }
+
+  g_debug ("Renewing the tokens of an account with its refresh token");
+  lanyard_token_refresh_async (data->client->session,
+                               lanyard_provider_get_token_endpoint (data->provider),
+                               lanyard_account_get_client_id (data->account),
+                               lanyard_account_get_refresh_token (data->account),
+                               data->scope,
+                               NULL,
+                               refreshed_cb, data);
+}
+
+static void
+join_or_start_refresh (LanyardClient      *self,
+                       GTask              *task,
+                       LanyardAccount     *account,
+                       const char * const *scopes)
+{
+  const char *id = lanyard_account_get_id (account);
+  GPtrArray *waiters = g_hash_table_lookup (self->refreshes, id);
+  RefreshData *data;
+
+  if (waiters != NULL)
+    {
+      g_ptr_array_add (waiters, task);
+      return;
+    }
+
+  waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (waiters, task);
+  g_hash_table_insert (self->refreshes, g_strdup (id), waiters);
+
+  /* The refresh runs to its end even if the first caller cancels: the
+   * rotated token must reach the keyring. */
+  data = g_new0 (RefreshData, 1);
+  data->client = g_object_ref (self);
+  data->account = g_object_ref (account);
+  data->was_session_only = lanyard_account_get_session_only (account);
+  if (scopes != NULL && scopes[0] != NULL)
+    data->scope = g_strjoinv (" ", (char **) scopes);
+
+  lanyard_client_load_provider_async (self, lanyard_account_get_authority (account), NULL,
+                                      refresh_provider_ready_cb, data);
+}
+
+typedef struct {
+  char     **scopes;
+  gboolean   force_refresh;
+} SilentData;
+
+static void
+silent_data_free (SilentData *data)
+{
+  g_strfreev (data->scopes);
+  g_free (data);
+}
+
+static void
+silent_account_found_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SilentData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardAccount) account = NULL;
+  GError *error = NULL;
+
+  account = lanyard_client_get_account_finish (self, result, &error);
+  if (account == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!data->force_refresh &&
+      lanyard_account_has_valid_access_token (account, (const char * const *) data->scopes,
+                                              g_get_real_time () / G_USEC_PER_SEC,
+                                              LANYARD_CLIENT_MIN_TOKEN_LIFETIME_SECONDS))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
+      return;
+    }
+
+  if (lanyard_account_get_refresh_token (account) == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED,
+                               "The session of %s has ended; sign in again",
+                               lanyard_account_get_username (account));
+      return;
+    }
+
+  join_or_start_refresh (self, g_steal_pointer (&task), account,
+                         (const char * const *) data->scopes);
+}
+
+void
+lanyard_client_acquire_token_silent_async (LanyardClient       *self,
+                                           const char          *account_id,
+                                           const char * const  *scopes,
+                                           gboolean             force_refresh,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  GTask *task;
+  SilentData *data;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_acquire_token_silent_async);
+  /* A caller that cancelled gets G_IO_ERROR_CANCELLED; a shared refresh goes on. */
+  g_task_set_check_cancellable (task, TRUE);
+
+  data = g_new0 (SilentData, 1);
+  data->scopes = g_strdupv ((char **) scopes);
+  data->force_refresh = force_refresh;
+  g_task_set_task_data (task, data, (GDestroyNotify) silent_data_free);
+
+  lanyard_client_get_account_async (self, account_id, cancellable, silent_account_found_cb, task);
+}
+
+LanyardAccount *
+lanyard_client_acquire_token_silent_finish (LanyardClient  *self,
+                                            GAsyncResult   *result,
+                                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_acquire_token_silent_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
