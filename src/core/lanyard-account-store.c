@@ -1,5 +1,730 @@
-/* lanyard-account-store.c — placeholder until implemented
+/* lanyard-account-store.c — accounts in the desktop keyring (libsecret)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define G_LOG_DOMAIN "lanyard-account-store"
+
 #include "config.h"
+
+#include <string.h>
+
+#include <libsecret/secret.h>
+
+#include "lanyard-account-store.h"
+#include "lanyard-error.h"
+
+struct _LanyardAccountStore
+{
+  GObject parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardAccountStore, lanyard_account_store, G_TYPE_OBJECT)
+
+/* SECRET_SCHEMA_NONE: libsecret stores and matches the schema name as the
+ * xdg:schema attribute, so our searches never see other applications' items. */
+static const SecretSchema account_schema = {
+  LANYARD_ACCOUNT_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { "schema-version", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
+    { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "authority", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+typedef enum {
+  OPERATION_SAVE,
+  OPERATION_LOOKUP,
+  OPERATION_LIST,
+  OPERATION_REMOVE,
+} OperationKind;
+
+typedef struct
+{
+  OperationKind  kind;
+  SecretService *service;
+  GHashTable    *attributes;   /* what to store, or what to search for */
+  char          *account_id;
+  char          *label;        /* save only */
+  SecretValue   *value;        /* save only */
+  GList         *items;        /* search results, SecretItem */
+  GList         *strays;       /* save only: other items of the same account */
+} Operation;
+
+static void
+operation_free (gpointer data)
+{
+  Operation *op = data;
+
+  g_clear_object (&op->service);
+  g_clear_pointer (&op->attributes, g_hash_table_unref);
+  g_clear_pointer (&op->account_id, g_free);
+  g_clear_pointer (&op->label, g_free);
+  g_clear_pointer (&op->value, secret_value_unref);
+  g_list_free_full (g_steal_pointer (&op->items), g_object_unref);
+  g_list_free_full (g_steal_pointer (&op->strays), g_object_unref);
+  g_free (op);
+}
+
+static const char *
+doing (OperationKind kind)
+{
+  switch (kind)
+    {
+    case OPERATION_SAVE:
+      return "Could not save the account in the keyring";
+    case OPERATION_LOOKUP:
+      return "Could not read the account from the keyring";
+    case OPERATION_LIST:
+      return "Could not list the accounts in the keyring";
+    case OPERATION_REMOVE:
+      return "Could not remove the account from the keyring";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static GError *
+locked_error (OperationKind kind)
+{
+  return g_error_new (LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
+                      "%s: the keyring is locked", doing (kind));
+}
+
+/* libsecret reports "no Secret Service" as a D-Bus error, "no session bus"
+ * as a GIO error, and a locked collection as SECRET_ERROR_IS_LOCKED. */
+static GError *
+map_error (GError        *error,
+           OperationKind  kind)
+{
+  LanyardError code = LANYARD_ERROR_FAILED;
+  GError *mapped;
+
+  if (error->domain == LANYARD_ERROR)
+    return error;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    code = LANYARD_ERROR_CANCELLED;
+  else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    code = LANYARD_ERROR_KEYRING_LOCKED;
+  else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT))
+    code = LANYARD_ERROR_KEYRING_UNAVAILABLE; /* no default keyring to store into */
+  else if (error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR)
+    code = LANYARD_ERROR_KEYRING_UNAVAILABLE;
+
+  if (code == LANYARD_ERROR_CANCELLED)
+    mapped = g_error_new_literal (LANYARD_ERROR, code, "The operation was cancelled");
+  else if (code == LANYARD_ERROR_KEYRING_UNAVAILABLE)
+    mapped = g_error_new (LANYARD_ERROR, code, "%s: no keyring service is available (%s)",
+                          doing (kind), error->message);
+  else
+    mapped = g_error_new (LANYARD_ERROR, code, "%s: %s", doing (kind), error->message);
+
+  g_error_free (error);
+  return mapped;
+}
+
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  g_task_return_error (task, map_error (error, op->kind));
+}
+
+/* The JSON holds tokens: wipe it before the allocator reuses the memory. */
+static void
+free_secret (gpointer data)
+{
+  char *secret = data;
+
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static const char *
+item_name (SecretItem *item)
+{
+  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (item));
+}
+
+static gint
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  LanyardAccount *account_a = *(LanyardAccount **) a;
+  LanyardAccount *account_b = *(LanyardAccount **) b;
+  gint64 time_a = lanyard_account_get_signed_in_at (account_a);
+  gint64 time_b = lanyard_account_get_signed_in_at (account_b);
+
+  if (time_a != time_b)
+    return time_a > time_b ? -1 : 1;
+
+  /* Same second: keep the order stable across runs. */
+  return g_strcmp0 (lanyard_account_get_id (account_a),
+                    lanyard_account_get_id (account_b));
+}
+
+static LanyardAccount *
+account_from_item (SecretItem  *item,
+                   GError     **error)
+{
+  g_autoptr(SecretValue) value = secret_item_get_secret (item);
+  g_autoptr(LanyardAccount) account = NULL;
+  const char *data;
+  char *json;
+  gsize len;
+
+  if (value == NULL)
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
+                           "The keyring did not hand out the stored account");
+      return NULL;
+    }
+
+  data = secret_value_get (value, &len);
+  if (data == NULL || memchr (data, '\0', len) != NULL)
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "The stored account is not text");
+      return NULL;
+    }
+
+  /* A NUL-terminated copy for the parser, wiped right after. */
+  json = g_strndup (data, len);
+  account = lanyard_account_new_from_json (json, error);
+  free_secret (json);
+
+  return g_steal_pointer (&account);
+}
+
+static void
+finish_lookup (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(LanyardAccount) newest = NULL;
+  g_autoptr(GError) first_error = NULL;
+
+  /* One item per account is the rule; should there be more (another
+   * program, a crash between store and clean-up), the newest wins. */
+  for (GList *l = op->items; l != NULL; l = l->next)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LanyardAccount) account = account_from_item (l->data, &error);
+
+      if (account == NULL)
+        {
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&error);
+          continue;
+        }
+
+      if (newest == NULL ||
+          lanyard_account_get_signed_in_at (account) > lanyard_account_get_signed_in_at (newest))
+        g_set_object (&newest, account);
+    }
+
+  if (newest != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&newest), g_object_unref);
+  else if (first_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&first_error));
+  else
+    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                             "No account “%s” in the keyring", op->account_id);
+}
+
+static void
+finish_list (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (GList *l = op->items; l != NULL; l = l->next)
+    {
+      g_autoptr(GError) error = NULL;
+      LanyardAccount *account = account_from_item (l->data, &error);
+
+      if (account == NULL)
+        {
+          g_autofree char *label = secret_item_get_label (l->data);
+
+          /* The label and path let a user find the item in Seahorse; the
+           * content may hold tokens and is never printed. */
+          g_warning ("Skipping keyring item “%s” (%s): %s",
+                     label != NULL ? label : "", item_name (l->data), error->message);
+          continue;
+        }
+
+      g_ptr_array_add (accounts, account);
+    }
+
+  g_ptr_array_sort (accounts, compare_newest_first);
+  g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* FALSE without an error means another caller removed it first: fine. */
+  secret_service_clear_finish (SECRET_SERVICE (object), result, &error);
+  if (error != NULL)
+    return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Called once the search found no locked item, with the lock state of the
+ * default collection (where save puts accounts) now known. */
+static void
+search_done (GTask    *task,
+             gboolean  default_locked)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  switch (op->kind)
+    {
+    case OPERATION_LOOKUP:
+      /* A locked collection may hide the item: that is not "not found". */
+      if (op->items == NULL && default_locked)
+        g_task_return_error (task, locked_error (op->kind));
+      else
+        finish_lookup (task);
+      break;
+
+    case OPERATION_LIST:
+      if (default_locked)
+        g_task_return_error (task, locked_error (op->kind));
+      else
+        finish_list (task);
+      break;
+
+    case OPERATION_REMOVE:
+      if (op->items == NULL && default_locked)
+        g_task_return_error (task, locked_error (op->kind));
+      else if (op->items == NULL)
+        g_task_return_boolean (task, TRUE);
+      else
+        secret_service_clear (op->service, &account_schema, op->attributes,
+                              g_task_get_cancellable (task),
+                              clear_cb, g_object_ref (task));
+      break;
+
+    case OPERATION_SAVE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+default_collection_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* No default collection at all: nothing can be hidden in it. */
+  search_done (task, collection != NULL && secret_collection_get_locked (collection));
+}
+
+static void
+search_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Operation *op = g_task_get_task_data (task);
+  GList *items;
+
+  items = secret_service_search_finish (SECRET_SERVICE (object), result, &error);
+  if (error != NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  op->items = items;
+
+  /* SECRET_SEARCH_ALL includes locked items without unlocking them (no
+   * prompt): their secret is simply not there, so say "locked". */
+  for (GList *l = op->items; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        {
+          g_debug ("Keyring item %s is locked", item_name (l->data));
+          g_task_return_error (task, locked_error (op->kind));
+          return;
+        }
+    }
+
+  /* A found item answers a lookup or removal by itself; a list must also
+   * know that no locked collection hides further accounts. */
+  if (op->items != NULL && op->kind != OPERATION_LIST)
+    {
+      search_done (task, FALSE);
+      return;
+    }
+
+  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                               SECRET_COLLECTION_NONE,
+                               g_task_get_cancellable (task),
+                               default_collection_cb, g_object_ref (task));
+}
+
+static void delete_next_stray (GTask *task);
+
+static void
+delete_stray_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_item_delete_finish (SECRET_ITEM (object), result, &error))
+    g_debug ("Could not delete the stale keyring item %s: %s",
+             item_name (SECRET_ITEM (object)), error->message);
+
+  delete_next_stray (task);
+}
+
+static void
+delete_next_stray (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(SecretItem) item = NULL;
+
+  if (op->strays == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  item = op->strays->data;
+  op->strays = g_list_delete_link (op->strays, op->strays);
+
+  g_debug ("Deleting stale keyring item %s of account %s", item_name (item), op->account_id);
+  secret_item_delete (item, g_task_get_cancellable (task), delete_stray_cb, g_object_ref (task));
+}
+
+static gboolean
+same_attributes (GHashTable *a,
+                 GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (g_strcmp0 (value, g_hash_table_lookup (b, key)) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+search_strays_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Operation *op = g_task_get_task_data (task);
+  GList *items;
+
+  items = secret_service_search_finish (SECRET_SERVICE (object), result, &error);
+  if (error != NULL)
+    {
+      /* The account is saved; a leftover item is untidy, not a failure. */
+      g_debug ("Could not look for stale keyring items: %s", error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_item_get_attributes (l->data);
+
+      /* libsecret adds the schema name to what we asked it to store. */
+      g_hash_table_remove (attributes, "xdg:schema");
+      if (same_attributes (attributes, op->attributes))
+        g_object_unref (l->data);
+      else
+        op->strays = g_list_prepend (op->strays, l->data);
+    }
+  g_list_free (items);
+
+  delete_next_stray (task);
+}
+
+static void
+store_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
+  Operation *op = g_task_get_task_data (task);
+
+  if (!secret_service_store_finish (SECRET_SERVICE (object), result, &error))
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("Saved account %s in the keyring", op->account_id);
+
+  /* The Secret Service replaces an item only when all attributes match; an
+   * item of the same account under another client id, authority or schema
+   * version would survive and make lookups ambiguous. */
+  by_id = secret_attributes_build (&account_schema, "account-id", op->account_id, NULL);
+  secret_service_search (op->service, &account_schema, by_id, SECRET_SEARCH_ALL,
+                         g_task_get_cancellable (task),
+                         search_strays_cb, g_object_ref (task));
+}
+
+static void
+service_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Operation *op = g_task_get_task_data (task);
+  SecretSearchFlags flags = SECRET_SEARCH_ALL;
+
+  op->service = secret_service_get_finish (result, &error);
+  if (op->service == NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (op->kind == OPERATION_SAVE)
+    {
+      secret_service_store (op->service, &account_schema, op->attributes,
+                            SECRET_COLLECTION_DEFAULT, op->label, op->value,
+                            g_task_get_cancellable (task),
+                            store_cb, g_object_ref (task));
+      return;
+    }
+
+  /* Without SECRET_SEARCH_UNLOCK nothing prompts: reading accounts at
+   * start-up must not pop up an unlock dialog. */
+  if (op->kind != OPERATION_REMOVE)
+    flags |= SECRET_SEARCH_LOAD_SECRETS;
+
+  secret_service_search (op->service, &account_schema, op->attributes, flags,
+                         g_task_get_cancellable (task),
+                         search_cb, g_object_ref (task));
+}
+
+static GTask *
+start_operation (LanyardAccountStore *self,
+                 OperationKind        kind,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data,
+                 gpointer             source_tag,
+                 Operation          **out_op)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Operation *op = g_new0 (Operation, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  /* Cancellation is reported in LANYARD_ERROR like every other failure. */
+  g_task_set_check_cancellable (task, FALSE);
+  op->kind = kind;
+  g_task_set_task_data (task, op, operation_free);
+  *out_op = op;
+
+  return task;
+}
+
+static void
+run_operation (GTask *task)
+{
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION,
+                      g_task_get_cancellable (task),
+                      service_cb, task);
+}
+
+static void
+lanyard_account_store_class_init (LanyardAccountStoreClass *klass)
+{
+}
+
+static void
+lanyard_account_store_init (LanyardAccountStore *self)
+{
+}
+
+LanyardAccountStore *
+lanyard_account_store_new (void)
+{
+  return g_object_new (LANYARD_TYPE_ACCOUNT_STORE, NULL);
+}
+
+void
+lanyard_account_store_save_async (LanyardAccountStore *self,
+                                  LanyardAccount      *account,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+  char *json;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_operation (self, OPERATION_SAVE, cancellable, callback, user_data,
+                          lanyard_account_store_save_async, &op);
+  op->account_id = g_strdup (lanyard_account_get_id (account));
+  op->attributes = secret_attributes_build (&account_schema,
+                                            "schema-version", LANYARD_ACCOUNT_SCHEMA_VERSION,
+                                            "account-id", lanyard_account_get_id (account),
+                                            "client-id", lanyard_account_get_client_id (account),
+                                            "authority", lanyard_account_get_authority (account),
+                                            NULL);
+  op->label = g_strdup_printf ("Lanyard: %s", lanyard_account_get_username (account));
+
+  json = lanyard_account_to_json (account);
+  op->value = secret_value_new_full (json, -1, "application/json", free_secret);
+
+  run_operation (task);
+}
+
+gboolean
+lanyard_account_store_save_finish (LanyardAccountStore *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_save_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lanyard_account_store_lookup_async (LanyardAccountStore *self,
+                                    const char          *account_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_operation (self, OPERATION_LOOKUP, cancellable, callback, user_data,
+                          lanyard_account_store_lookup_async, &op);
+  op->account_id = g_strdup (account_id);
+  op->attributes = secret_attributes_build (&account_schema, "account-id", account_id, NULL);
+
+  run_operation (task);
+}
+
+LanyardAccount *
+lanyard_account_store_lookup_finish (LanyardAccountStore *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_lookup_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lanyard_account_store_list_async (LanyardAccountStore *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_operation (self, OPERATION_LIST, cancellable, callback, user_data,
+                          lanyard_account_store_list_async, &op);
+  op->attributes = secret_attributes_build (&account_schema, NULL);
+
+  run_operation (task);
+}
+
+GPtrArray *
+lanyard_account_store_list_finish (LanyardAccountStore *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_list_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lanyard_account_store_remove_async (LanyardAccountStore *self,
+                                    const char          *account_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_operation (self, OPERATION_REMOVE, cancellable, callback, user_data,
+                          lanyard_account_store_remove_async, &op);
+  op->account_id = g_strdup (account_id);
+  op->attributes = secret_attributes_build (&account_schema, "account-id", account_id, NULL);
+
+  run_operation (task);
+}
+
+gboolean
+lanyard_account_store_remove_finish (LanyardAccountStore *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_remove_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

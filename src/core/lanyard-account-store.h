@@ -23,9 +23,14 @@ G_DECLARE_FINAL_TYPE (LanyardAccountStore, lanyard_account_store, LANYARD, ACCOU
  *  - LANYARD_ERROR_KEYRING_LOCKED: the collection or item is locked (a locked
  *    collection answers lookups with nothing and no error: we check the lock)
  *  - LANYARD_ERROR_NOT_FOUND: no such account
+ *  - LANYARD_ERROR_CANCELLED: @cancellable was cancelled
+ * Reading (lookup, list, remove) never prompts; save may ask the desktop to
+ * unlock the collection (without a display that fails at once: LOCKED).
  * Nothing is ever written anywhere else. */
 LanyardAccountStore *lanyard_account_store_new (void);
 
+/* Stores @account under the label "Lanyard: <username>", replacing its
+ * previous item (also one left under another client id or authority). */
 void            lanyard_account_store_save_async    (LanyardAccountStore *self,
                                                      LanyardAccount      *account,
                                                      GCancellable        *cancellable,
@@ -44,9 +49,10 @@ LanyardAccount *lanyard_account_store_lookup_finish (LanyardAccountStore *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
-/* All accounts, newest sign-in first. Items that fail to parse (corrupt JSON,
- * an unknown newer version) are skipped with a g_warning naming the item, not
- * its content; they stay in the keyring untouched. */
+/* All accounts, newest sign-in first (an empty array when there are none).
+ * Items that fail to parse (corrupt JSON, an unknown newer version) are
+ * skipped with a g_warning naming the item, not its content; they stay in the
+ * keyring untouched. A lookup of such an item fails with its parse error. */
 void            lanyard_account_store_list_async    (LanyardAccountStore *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
@@ -55,7 +61,8 @@ GPtrArray      *lanyard_account_store_list_finish   (LanyardAccountStore *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
-/* Removing an account that is not there is not an error. */
+/* Removing an account that is not there is not an error; with the default
+ * collection locked it is KEYRING_LOCKED (we cannot tell). */
 void            lanyard_account_store_remove_async  (LanyardAccountStore *self,
                                                      const char          *account_id,
                                                      GCancellable        *cancellable,

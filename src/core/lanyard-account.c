@@ -1,5 +1,878 @@
-/* lanyard-account.c — placeholder until implemented
+/* lanyard-account.c — a signed-in account: who, and its tokens
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define G_LOG_DOMAIN "lanyard-account"
+
 #include "config.h"
+
+#include <string.h>
+
+#include "lanyard-account.h"
+#include "lanyard-error.h"
+#include "lanyard-json.h"
+
+/* 32 hex digits = 128 bits of SHA-256: collision-free for any realistic
+ * number of accounts, and short enough to type after --account. */
+#define HASHED_ID_HEX_LEN 32
+
+struct _LanyardAccount
+{
+  GObject     parent_instance;
+
+  char       *id;
+  char       *username;
+  char       *display_name;
+  char       *login_hint;
+  char       *issuer;
+  char       *authority;
+  char       *client_id;
+  JsonObject *claims;
+  gint64      signed_in_at;
+
+  char       *id_token;
+  char       *access_token;
+  gint64      access_token_expires_at;
+  char       *refresh_token;
+  char      **scopes;
+
+  guint       session_only : 1;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardAccount, lanyard_account, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_USERNAME,
+  PROP_DISPLAY_NAME,
+  PROP_LOGIN_HINT,
+  PROP_ISSUER,
+  PROP_AUTHORITY,
+  PROP_CLIENT_ID,
+  PROP_SIGNED_IN_AT,
+  PROP_ACCESS_TOKEN_EXPIRES_AT,
+  PROP_SESSION_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Scopes that ask for ID token content, not for access to an API: a provider
+ * is free to leave them out of the token response's "scope". */
+static const char * const oidc_scopes[] = { "openid", "profile", "offline_access", "email", NULL };
+
+/* Tokens are wiped before their memory goes back to the allocator, so they do
+ * not linger in freed heap that a later crash dump could contain. */
+static void
+clear_secret (char **secret)
+{
+  if (*secret != NULL)
+    {
+      explicit_bzero (*secret, strlen (*secret));
+      g_clear_pointer (secret, g_free);
+    }
+}
+
+static void
+replace_secret (char       **secret,
+                const char  *value)
+{
+  clear_secret (secret);
+  *secret = g_strdup (value);
+}
+
+/* json-glib's json_node_copy () shares the children of objects and arrays;
+ * the account keeps claims of its own that the caller cannot change. */
+static JsonNode *
+deep_copy_node (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(JsonObject) copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, object);
+        while (json_object_iter_next (&iter, &name, &member))
+          json_object_set_member (copy, name, deep_copy_node (member));
+
+        return json_node_init_object (json_node_alloc (), copy);
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy, deep_copy_node (json_array_get_element (array, i)));
+
+        return json_node_init_array (json_node_alloc (), copy);
+      }
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
+static JsonObject *
+deep_copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) copy = deep_copy_node (node);
+
+  return json_object_ref (json_node_get_object (copy));
+}
+
+static const char *
+get_nonempty_string (JsonObject *object,
+                     const char *member)
+{
+  const char *value = lanyard_json_get_string (object, member);
+
+  return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
+/* Entra's oid and tid are GUIDs; anything else (or a '.') would make
+ * "<oid>.<tid>" ambiguous, so such claims fall back to the hash. */
+static gboolean
+is_plain_id (const char *value)
+{
+  if (value == NULL || value[0] == '\0')
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+compute_id (JsonObject  *claims,
+            GError     **error)
+{
+  const char *oid = lanyard_json_get_string (claims, "oid");
+  const char *tid = lanyard_json_get_string (claims, "tid");
+  const char *iss = get_nonempty_string (claims, "iss");
+  const char *sub = get_nonempty_string (claims, "sub");
+  g_autoptr(GChecksum) checksum = NULL;
+  g_autofree char *hex = NULL;
+
+  /* sub is pairwise per application in Entra; oid + tid name the user. */
+  if (is_plain_id (oid) && is_plain_id (tid))
+    return g_strdup_printf ("%s.%s", oid, tid);
+
+  if (iss == NULL || sub == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
+                   "The ID token has no %s claim, so the account cannot be identified",
+                   iss == NULL ? "iss" : "sub");
+      return NULL;
+    }
+
+  /* The newline cannot occur in either value, so no two (iss, sub) pairs
+   * hash the same input. */
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) iss, strlen (iss));
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) sub, strlen (sub));
+  hex = g_strndup (g_checksum_get_string (checksum), HASHED_ID_HEX_LEN);
+
+  return g_strconcat ("sha256:", hex, NULL);
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+/* Takes @claims (already a private copy) and derives what is shown from it. */
+static void
+apply_claims (LanyardAccount *self,
+              JsonObject     *claims)
+{
+  const char *username;
+  const char *display_name;
+
+  g_assert (claims != NULL);
+
+  g_clear_pointer (&self->claims, json_object_unref);
+  self->claims = claims;
+
+  username = get_nonempty_string (claims, "preferred_username");
+  if (username == NULL)
+    username = get_nonempty_string (claims, "email");
+  if (username == NULL)
+    username = get_nonempty_string (claims, "upn");
+  if (username == NULL)
+    username = get_nonempty_string (claims, "sub");
+
+  display_name = get_nonempty_string (claims, "name");
+  if (display_name == NULL)
+    display_name = username;
+
+  if (set_string (&self->username, username))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+  if (set_string (&self->display_name, display_name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+  if (set_string (&self->login_hint, get_nonempty_string (claims, "login_hint")))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN_HINT]);
+  if (set_string (&self->issuer, get_nonempty_string (claims, "iss")))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISSUER]);
+}
+
+static void
+lanyard_account_finalize (GObject *object)
+{
+  LanyardAccount *self = (LanyardAccount *) object;
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->login_hint, g_free);
+  g_clear_pointer (&self->issuer, g_free);
+  g_clear_pointer (&self->authority, g_free);
+  g_clear_pointer (&self->client_id, g_free);
+  g_clear_pointer (&self->claims, json_object_unref);
+  g_clear_pointer (&self->scopes, g_strfreev);
+  clear_secret (&self->id_token);
+  clear_secret (&self->access_token);
+  clear_secret (&self->refresh_token);
+
+  G_OBJECT_CLASS (lanyard_account_parent_class)->finalize (object);
+}
+
+static void
+lanyard_account_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LanyardAccount *self = LANYARD_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+
+    case PROP_USERNAME:
+      g_value_set_string (value, self->username);
+      break;
+
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+
+    case PROP_LOGIN_HINT:
+      g_value_set_string (value, self->login_hint);
+      break;
+
+    case PROP_ISSUER:
+      g_value_set_string (value, self->issuer);
+      break;
+
+    case PROP_AUTHORITY:
+      g_value_set_string (value, self->authority);
+      break;
+
+    case PROP_CLIENT_ID:
+      g_value_set_string (value, self->client_id);
+      break;
+
+    case PROP_SIGNED_IN_AT:
+      g_value_set_int64 (value, self->signed_in_at);
+      break;
+
+    case PROP_ACCESS_TOKEN_EXPIRES_AT:
+      g_value_set_int64 (value, self->access_token_expires_at);
+      break;
+
+    case PROP_SESSION_ONLY:
+      g_value_set_boolean (value, self->session_only);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_account_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  LanyardAccount *self = LANYARD_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION_ONLY:
+      lanyard_account_set_session_only (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_account_class_init (LanyardAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lanyard_account_finalize;
+  object_class->get_property = lanyard_account_get_property;
+  object_class->set_property = lanyard_account_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_USERNAME] =
+    g_param_spec_string ("username", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LOGIN_HINT] =
+    g_param_spec_string ("login-hint", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ISSUER] =
+    g_param_spec_string ("issuer", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_AUTHORITY] =
+    g_param_spec_string ("authority", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CLIENT_ID] =
+    g_param_spec_string ("client-id", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SIGNED_IN_AT] =
+    g_param_spec_int64 ("signed-in-at", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ACCESS_TOKEN_EXPIRES_AT] =
+    g_param_spec_int64 ("access-token-expires-at", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SESSION_ONLY] =
+    g_param_spec_boolean ("session-only", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lanyard_account_init (LanyardAccount *self)
+{
+  self->scopes = g_new0 (char *, 1);
+}
+
+LanyardAccount *
+lanyard_account_new_from_claims (JsonObject  *claims,
+                                 const char  *authority,
+                                 const char  *client_id,
+                                 GError     **error)
+{
+  g_autoptr(LanyardAccount) self = NULL;
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (claims != NULL, NULL);
+  g_return_val_if_fail (authority != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(id = compute_id (claims, error)))
+    return NULL;
+
+  self = g_object_new (LANYARD_TYPE_ACCOUNT, NULL);
+  self->id = g_steal_pointer (&id);
+  self->authority = g_strdup (authority);
+  self->client_id = g_strdup (client_id);
+  self->signed_in_at = g_get_real_time () / G_USEC_PER_SEC;
+  apply_claims (self, deep_copy_object (claims));
+
+  return g_steal_pointer (&self);
+}
+
+static void
+add_optional_string (JsonBuilder *builder,
+                     const char  *member,
+                     const char  *value)
+{
+  if (value == NULL)
+    return;
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+char *
+lanyard_account_to_json (LanyardAccount *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) claims = NULL;
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, LANYARD_ACCOUNT_JSON_VERSION);
+  add_optional_string (builder, "id", self->id);
+  add_optional_string (builder, "authority", self->authority);
+  add_optional_string (builder, "client_id", self->client_id);
+
+  claims = json_node_init_object (json_node_alloc (), self->claims);
+  json_builder_set_member_name (builder, "claims");
+  json_builder_add_value (builder, g_steal_pointer (&claims));
+
+  add_optional_string (builder, "id_token", self->id_token);
+  add_optional_string (builder, "access_token", self->access_token);
+  json_builder_set_member_name (builder, "access_token_expires_at");
+  json_builder_add_int_value (builder, self->access_token_expires_at);
+  add_optional_string (builder, "refresh_token", self->refresh_token);
+
+  json_builder_set_member_name (builder, "scopes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->scopes[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->scopes[i]);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "signed_in_at");
+  json_builder_add_int_value (builder, self->signed_in_at);
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* A stored account is ours, so anything unexpected in it means the item was
+ * damaged or written by someone else: say which member, never its value. */
+static gboolean
+corrupt (GError     **error,
+         const char  *member)
+{
+  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+               "The stored account is damaged: “%s” is missing or has the wrong type",
+               member);
+  return FALSE;
+}
+
+static gboolean
+read_optional_string (JsonObject  *object,
+                      const char  *member,
+                      char       **out,
+                      GError     **error)
+{
+  if (!json_object_has_member (object, member))
+    return TRUE;
+
+  if (lanyard_json_get_string (object, member) == NULL)
+    return corrupt (error, member);
+
+  *out = g_strdup (lanyard_json_get_string (object, member));
+  return TRUE;
+}
+
+static gboolean
+read_required_string (JsonObject  *object,
+                      const char  *member,
+                      char       **out,
+                      GError     **error)
+{
+  const char *value = lanyard_json_get_string (object, member);
+
+  if (value == NULL || value[0] == '\0')
+    return corrupt (error, member);
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+read_time (JsonObject  *object,
+           const char  *member,
+           gboolean     required,
+           gint64      *out,
+           GError     **error)
+{
+  gint64 value = 0;
+
+  if (!required && !json_object_has_member (object, member))
+    return TRUE;
+
+  if (!lanyard_json_get_int (object, member, &value) || value < 0)
+    return corrupt (error, member);
+
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_scopes (JsonObject   *object,
+             char       ***out,
+             GError      **error)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonNode *node = json_object_get_member (object, "scopes");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return corrupt (error, "scopes");
+
+  array = json_node_get_array (node);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING)
+        return corrupt (error, "scopes");
+
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+LanyardAccount *
+lanyard_account_new_from_json (const char  *json,
+                               GError     **error)
+{
+  g_autoptr(LanyardAccount) self = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *computed_id = NULL;
+  JsonNode *claims;
+  gint64 version = 0;
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  root = lanyard_json_parse_object (json, -1, "The stored account",
+                                    LANYARD_ERROR_INVALID_RESPONSE, error);
+  if (root == NULL)
+    return NULL;
+
+  if (!lanyard_json_get_int (root, "version", &version))
+    {
+      corrupt (error, "version");
+      return NULL;
+    }
+
+  if (version > LANYARD_ACCOUNT_JSON_VERSION)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "stored account has version %" G_GINT64_FORMAT ", newer than this Lanyard",
+                   version);
+      return NULL;
+    }
+
+  if (version < 1)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "stored account has version %" G_GINT64_FORMAT ", which no Lanyard ever wrote",
+                   version);
+      return NULL;
+    }
+
+  self = g_object_new (LANYARD_TYPE_ACCOUNT, NULL);
+
+  claims = json_object_get_member (root, "claims");
+  if (claims == NULL || !JSON_NODE_HOLDS_OBJECT (claims))
+    {
+      corrupt (error, "claims");
+      return NULL;
+    }
+
+  if (!read_required_string (root, "id", &self->id, error) ||
+      !read_required_string (root, "authority", &self->authority, error) ||
+      !read_required_string (root, "client_id", &self->client_id, error) ||
+      !read_optional_string (root, "id_token", &self->id_token, error) ||
+      !read_optional_string (root, "access_token", &self->access_token, error) ||
+      !read_optional_string (root, "refresh_token", &self->refresh_token, error) ||
+      !read_time (root, "access_token_expires_at", FALSE, &self->access_token_expires_at, error) ||
+      !read_time (root, "signed_in_at", TRUE, &self->signed_in_at, error) ||
+      !read_scopes (root, &self->scopes, error))
+    return NULL;
+
+  /* The id is derived from the claims; a mismatch means the item was edited
+   * by hand or belongs to another version of the id scheme. */
+  if (!(computed_id = compute_id (json_node_get_object (claims), NULL)) ||
+      g_strcmp0 (computed_id, self->id) != 0)
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "The stored account is damaged: its id does not match its claims");
+      return NULL;
+    }
+
+  apply_claims (self, json_object_ref (json_node_get_object (claims)));
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+lanyard_account_get_id (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->id;
+}
+
+const char *
+lanyard_account_get_username (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->username;
+}
+
+const char *
+lanyard_account_get_display_name (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->display_name;
+}
+
+const char *
+lanyard_account_get_login_hint (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->login_hint;
+}
+
+const char *
+lanyard_account_get_issuer (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->issuer;
+}
+
+const char *
+lanyard_account_get_authority (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->authority;
+}
+
+const char *
+lanyard_account_get_client_id (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->client_id;
+}
+
+JsonObject *
+lanyard_account_get_claims (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->claims;
+}
+
+gint64
+lanyard_account_get_signed_in_at (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
+
+  return self->signed_in_at;
+}
+
+const char *
+lanyard_account_get_id_token (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->id_token;
+}
+
+const char *
+lanyard_account_get_access_token (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->access_token;
+}
+
+gint64
+lanyard_account_get_access_token_expires_at (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
+
+  return self->access_token_expires_at;
+}
+
+const char *
+lanyard_account_get_refresh_token (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->refresh_token;
+}
+
+const char * const *
+lanyard_account_get_scopes (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return (const char * const *) self->scopes;
+}
+
+void
+lanyard_account_set_tokens (LanyardAccount     *self,
+                            const char         *access_token,
+                            gint64              expires_at,
+                            const char         *refresh_token,
+                            const char         *id_token,
+                            const char * const *scopes)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+  g_return_if_fail (expires_at >= 0);
+
+  replace_secret (&self->access_token, access_token);
+  if (refresh_token != NULL)
+    replace_secret (&self->refresh_token, refresh_token);
+  if (id_token != NULL)
+    replace_secret (&self->id_token, id_token);
+
+  g_strfreev (self->scopes);
+  self->scopes = scopes != NULL ? g_strdupv ((char **) scopes) : g_new0 (char *, 1);
+
+  if (self->access_token_expires_at != expires_at)
+    {
+      self->access_token_expires_at = expires_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_TOKEN_EXPIRES_AT]);
+    }
+
+  g_debug ("Tokens of account %s replaced (access token expires at %" G_GINT64_FORMAT ")",
+           self->id, expires_at);
+}
+
+void
+lanyard_account_set_claims (LanyardAccount *self,
+                            JsonObject     *claims)
+{
+  g_autofree char *id = NULL;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+  g_return_if_fail (claims != NULL);
+
+  /* OpenID Connect Core 12.2: a refreshed ID token must name the same user.
+   * The caller validates that; getting here with another user is a bug. */
+  id = compute_id (claims, NULL);
+  g_return_if_fail (g_strcmp0 (id, self->id) == 0);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  apply_claims (self, deep_copy_object (claims));
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+lanyard_account_forget_refresh_token (LanyardAccount *self)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  clear_secret (&self->refresh_token);
+}
+
+gboolean
+lanyard_account_has_valid_access_token (LanyardAccount     *self,
+                                        const char * const *scopes,
+                                        gint64              now,
+                                        gint64              min_seconds)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+
+  if (self->access_token == NULL || self->access_token[0] == '\0')
+    return FALSE;
+
+  /* An unknown expiry (0) is treated as expired: asking again is cheap,
+   * sending a dead token is not. */
+  if (self->access_token_expires_at <= 0 ||
+      self->access_token_expires_at - now <= min_seconds)
+    return FALSE;
+
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    {
+      if (g_strv_contains (oidc_scopes, scopes[i]))
+        continue;
+
+      if (!g_strv_contains ((const char * const *) self->scopes, scopes[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lanyard_account_get_session_only (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+
+  return self->session_only;
+}
+
+void
+lanyard_account_set_session_only (LanyardAccount *self,
+                                  gboolean        session_only)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  session_only = !!session_only;
+  if (self->session_only == session_only)
+    return;
+
+  self->session_only = session_only;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ONLY]);
+}

@@ -15,9 +15,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LanyardAccount, lanyard_account, LANYARD, ACCOUNT, GObject)
 
 /* From validated ID token claims plus where they came from. The id is
- * "<oid>.<tid>" when both claims exist (Entra: sub is pairwise per app),
- * else a SHA-256 based hash of iss + sub. Username: preferred_username, then
- * email, then upn, then sub. Display name: name, else the username. */
+ * "<oid>.<tid>" when both claims exist (Entra: sub is pairwise per app; both
+ * must be GUID-like: letters, digits, '-'), else "sha256:" + the first 32 hex
+ * digits of SHA-256(iss "\n" sub). Username: preferred_username, then email,
+ * then upn, then sub. Display name: name, else the username. The claims are
+ * copied. No iss or sub: LANYARD_ERROR_INVALID_TOKEN. signed-in-at = now. */
 LanyardAccount *lanyard_account_new_from_claims (JsonObject  *claims,
                                                  const char  *authority,
                                                  const char  *client_id,
@@ -26,8 +28,11 @@ LanyardAccount *lanyard_account_new_from_claims (JsonObject  *claims,
 /* Stored form: one JSON object {"version":1, "id":…, "authority":…,
  * "client_id":…, "claims":{…}, "id_token":…, "access_token":…,
  * "access_token_expires_at":…, "refresh_token":…, "scopes":[…],
- * "signed_in_at":…}. Unknown newer versions and corrupt data are
- * LANYARD_ERROR_INVALID_RESPONSE. */
+ * "signed_in_at":…} (times in Unix seconds). Unknown newer versions ("stored
+ * account has version N, newer than this Lanyard"), duplicate member names,
+ * wrong types and an id that does not match the claims are all
+ * LANYARD_ERROR_INVALID_RESPONSE; messages never quote the data. The
+ * session-only flag is not part of it. */
 char           *lanyard_account_to_json         (LanyardAccount *self);
 LanyardAccount *lanyard_account_new_from_json   (const char     *json,
                                                  GError        **error);
@@ -49,20 +54,26 @@ const char     *lanyard_account_get_refresh_token (LanyardAccount *self);
 const char * const *lanyard_account_get_scopes    (LanyardAccount *self);
 
 /* Replaces the tokens; a NULL @refresh_token or @id_token keeps the old one
- * (providers may not send them again on refresh). */
+ * (providers may not send them again on refresh). @expires_at is absolute
+ * (Unix seconds, 0 = unknown, treated as expired). @scopes are the scopes
+ * granted to @access_token (the response's "scope", else the requested
+ * ones); NULL = none known. */
 void            lanyard_account_set_tokens        (LanyardAccount     *self,
                                                    const char         *access_token,
                                                    gint64              expires_at,
                                                    const char         *refresh_token,
                                                    const char         *id_token,
                                                    const char * const *scopes);
-/* Claims from a newer validated ID token (after refresh). */
+/* Claims from a newer validated ID token (after refresh). They must name the
+ * same user (same id; OIDC Core 12.2): anything else is a programmer error,
+ * refused with a critical. Notifies username/display-name/login-hint. */
 void            lanyard_account_set_claims        (LanyardAccount *self,
                                                    JsonObject     *claims);
 void            lanyard_account_forget_refresh_token (LanyardAccount *self);
 
-/* TRUE when the access token covers @scopes (NULL = any) and has more than
- * @min_seconds left at @now. */
+/* TRUE when the access token covers @scopes (NULL = any; openid, profile,
+ * offline_access and email need not be in the granted list) and has more
+ * than @min_seconds left at @now (Unix seconds). */
 gboolean        lanyard_account_has_valid_access_token (LanyardAccount     *self,
                                                         const char * const *scopes,
                                                         gint64              now,

@@ -96,8 +96,11 @@ store_refreshed_tokens (RefreshData *data,
   if (claims != NULL)
     lanyard_account_set_claims (data->account, claims);
 
+  /* A provider that does not repeat the scope granted the same ones. */
   if (data->tokens->scope != NULL)
     scopes = g_strsplit (data->tokens->scope, " ", -1);
+  else
+    scopes = g_strdupv ((char **) lanyard_account_get_scopes (data->account));
 
   lanyard_account_set_tokens (data->account,
                               data->tokens->access_token,
@@ -110,6 +113,31 @@ store_refreshed_tokens (RefreshData *data,
                                      refreshed_account_kept_cb, data);
 }
 
+/* OpenID Connect Core §12.2: a renewed ID token must name the same user. */
+static gboolean
+claims_name_same_user (RefreshData  *data,
+                       JsonObject   *claims,
+                       GError      **error)
+{
+  g_autoptr(LanyardAccount) renewed = NULL;
+
+  renewed = lanyard_account_new_from_claims (claims,
+                                             lanyard_account_get_authority (data->account),
+                                             lanyard_account_get_client_id (data->account),
+                                             error);
+  if (renewed == NULL)
+    return FALSE;
+
+  if (!g_str_equal (lanyard_account_get_id (renewed), lanyard_account_get_id (data->account)))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
+                   "ID token rejected: the renewed token names another user");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 refreshed_id_token_validated_cb (GObject      *source,
                                  GAsyncResult *result,
@@ -120,13 +148,16 @@ refreshed_id_token_validated_cb (GObject      *source,
   GError *error = NULL;
 
   claims = lanyard_client_validate_id_token_finish (LANYARD_CLIENT (source), result, &error);
-  if (claims == NULL)
+  if (claims == NULL || !claims_name_same_user (data, claims, &error))
     {
+      g_auto(GStrv) scopes = g_strdupv ((char **) lanyard_account_get_scopes (data->account));
+
       /* Keep the rotated refresh token (the old one is dead) but not the
        * tokens that came with an ID token we cannot trust. */
       if (data->tokens->refresh_token != NULL)
         {
-          lanyard_account_set_tokens (data->account, NULL, 0, data->tokens->refresh_token, NULL, NULL);
+          lanyard_account_set_tokens (data->account, NULL, 0, data->tokens->refresh_token, NULL,
+                                      (const char * const *) scopes);
           lanyard_client_keep_account_async (data->client, data->account, NULL, NULL, NULL);
         }
       refresh_complete (data, error);
