@@ -24,6 +24,7 @@ typedef struct {
   char       *content_type;  /* may be NULL */
   char       *etag;          /* may be NULL */
   gint64      max_age;       /* seconds from Cache-Control max-age; -1 if none; 0 for no-store/no-cache */
+  gboolean    no_store;      /* Cache-Control: no-store — must not be written to disk */
 } LanyardHttpResponse;
 
 void                 lanyard_http_response_free (LanyardHttpResponse *response);
@@ -52,7 +53,8 @@ JsonObject          *lanyard_json_object_from_bytes (GBytes      *bytes,
                                                      GError     **error);
 
 /* A POST with an application/x-www-form-urlencoded body; NULL values skipped.
- * Arguments: name, value pairs, NULL-terminated. */
+ * Arguments: name, value pairs, NULL-terminated. Returns NULL when @url is not
+ * an absolute http(s) URL. */
 SoupMessage         *lanyard_http_new_form_post (const char *url,
                                                  const char *first_name,
                                                  ...) G_GNUC_NULL_TERMINATED;

@@ -1,5 +1,727 @@
-/* lanyard-provider.c — placeholder until implemented
+/* lanyard-provider.c — provider metadata (discovery) and its JWKS, cached
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define G_LOG_DOMAIN "lanyard-provider"
+
 #include "config.h"
+
+#include <string.h>
+
+#include "lanyard-error.h"
+#include "lanyard-http.h"
+#include "lanyard-json.h"
+#include "lanyard-provider.h"
+#include "lanyard-provider-cache.h"
+
+/* An unknown kid may be forged: it refetches the JWKS at most this often. */
+#define JWKS_REFETCH_INTERVAL_USEC (60 * G_USEC_PER_SEC)
+
+struct _LanyardProvider
+{
+  GObject           parent_instance;
+
+  LanyardAuthority *authority;
+  char             *issuer;
+  char             *authorization_endpoint;
+  char             *token_endpoint;
+  char             *jwks_uri;
+  char             *end_session_endpoint;
+  char             *revocation_endpoint;
+  guint             form_post : 1;
+  guint             iss_parameter : 1;
+
+  LanyardJwks      *jwks;
+  gint64            jwks_fetched_at;   /* monotonic µs of the last network fetch; 0 = never */
+};
+
+G_DEFINE_FINAL_TYPE (LanyardProvider, lanyard_provider, G_TYPE_OBJECT)
+
+/* Discovery URL → LanyardProvider: discovery happens once per process. */
+G_LOCK_DEFINE_STATIC (memory_cache);
+static GHashTable *memory_cache;
+
+static void
+lanyard_provider_finalize (GObject *object)
+{
+  LanyardProvider *self = (LanyardProvider *)object;
+
+  g_clear_pointer (&self->authority, lanyard_authority_unref);
+  g_clear_pointer (&self->issuer, g_free);
+  g_clear_pointer (&self->authorization_endpoint, g_free);
+  g_clear_pointer (&self->token_endpoint, g_free);
+  g_clear_pointer (&self->jwks_uri, g_free);
+  g_clear_pointer (&self->end_session_endpoint, g_free);
+  g_clear_pointer (&self->revocation_endpoint, g_free);
+  g_clear_pointer (&self->jwks, lanyard_jwks_unref);
+
+  G_OBJECT_CLASS (lanyard_provider_parent_class)->finalize (object);
+}
+
+static void
+lanyard_provider_class_init (LanyardProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lanyard_provider_finalize;
+}
+
+static void
+lanyard_provider_init (LanyardProvider *self)
+{
+}
+
+/* Debug logs may show where we fetch from, never a query string. */
+static char *
+url_for_log (const char *url)
+{
+  return g_strndup (url, strcspn (url, "?#"));
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static LanyardProvider *
+memory_cache_lookup (const char *url)
+{
+  LanyardProvider *provider = NULL;
+
+  G_LOCK (memory_cache);
+  if (memory_cache != NULL)
+    provider = g_hash_table_lookup (memory_cache, url);
+  if (provider != NULL)
+    g_object_ref (provider);
+  G_UNLOCK (memory_cache);
+
+  return provider;
+}
+
+/* Returns the provider that is cached for @url: @provider, or the one a
+ * concurrent load put there first, so that every caller shares one JWKS. */
+static LanyardProvider *
+memory_cache_insert (const char      *url,
+                     LanyardProvider *provider)
+{
+  LanyardProvider *cached;
+
+  G_LOCK (memory_cache);
+  if (memory_cache == NULL)
+    memory_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  cached = g_hash_table_lookup (memory_cache, url);
+  if (cached == NULL)
+    {
+      cached = provider;
+      g_hash_table_insert (memory_cache, g_strdup (url), g_object_ref (provider));
+    }
+  g_object_ref (cached);
+  G_UNLOCK (memory_cache);
+
+  return cached;
+}
+
+void
+lanyard_provider_clear_memory_cache (void)
+{
+  G_LOCK (memory_cache);
+  g_clear_pointer (&memory_cache, g_hash_table_unref);
+  G_UNLOCK (memory_cache);
+}
+
+static gboolean
+take_endpoint (JsonObject        *object,
+               const char        *member,
+               gboolean           required,
+               LanyardAuthority  *authority,
+               char             **out,
+               GError           **error)
+{
+  const char *discovery_url = lanyard_authority_get_discovery_url (authority);
+  JsonNode *node = json_object_get_member (object, member);
+  const char *value = lanyard_json_get_string (object, member);
+
+  if (node != NULL && value == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The %s in the discovery document at %s is not a string",
+                   member, discovery_url);
+      return FALSE;
+    }
+
+  if (value == NULL || *value == '\0')
+    {
+      if (!required)
+        return TRUE;
+
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The discovery document at %s has no %s",
+                   discovery_url, member);
+      return FALSE;
+    }
+
+  if (!lanyard_url_is_acceptable_endpoint (value, lanyard_authority_is_loopback (authority)))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The %s %s in the discovery document at %s is not an https:// URL",
+                   member, value, discovery_url);
+      return FALSE;
+    }
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+array_contains_string (JsonObject *object,
+                       const char *member,
+                       const char *wanted)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) &&
+          json_node_get_value_type (element) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (element), wanted) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+get_boolean (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL &&
+         JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node);
+}
+
+/* OpenID Connect Discovery 4.3: the issuer is the URL discovery was built
+ * from. Only a terminating '/' may differ, as that one is removed before
+ * appending the well-known path. */
+static gboolean
+issuer_matches_authority (const char *issuer,
+                          const char *authority_url)
+{
+  gsize len = strlen (issuer);
+
+  if (g_str_equal (issuer, authority_url))
+    return TRUE;
+
+  return len > 1 && issuer[len - 1] == '/' &&
+         strlen (authority_url) == len - 1 &&
+         strncmp (issuer, authority_url, len - 1) == 0;
+}
+
+LanyardProvider *
+lanyard_provider_new_from_data (LanyardAuthority  *authority,
+                                const char        *discovery_json,
+                                gsize              len,
+                                GError           **error)
+{
+  g_autoptr(LanyardProvider) self = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  const char *discovery_url;
+  const char *issuer;
+
+  g_return_val_if_fail (authority != NULL, NULL);
+  g_return_val_if_fail (discovery_json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len > G_MAXSSIZE)
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                           "The discovery document is too large");
+      return NULL;
+    }
+
+  object = lanyard_json_parse_object (discovery_json, (gssize) len, "discovery document",
+                                      LANYARD_ERROR_INVALID_RESPONSE, error);
+  if (object == NULL)
+    return NULL;
+
+  discovery_url = lanyard_authority_get_discovery_url (authority);
+  self = g_object_new (LANYARD_TYPE_PROVIDER, NULL);
+  self->authority = lanyard_authority_ref (authority);
+
+  issuer = lanyard_json_get_string (object, "issuer");
+  if (issuer == NULL || *issuer == '\0')
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The discovery document at %s has no issuer", discovery_url);
+      return NULL;
+    }
+
+  /* Entra's issuer host is the tenant GUID, never the authority's host:
+   * only generic issuers can be compared with what the user typed. */
+  if (!lanyard_authority_is_entra (authority) &&
+      !issuer_matches_authority (issuer, lanyard_authority_get_url (authority)))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The discovery document names the issuer %s, but the authority is %s",
+                   issuer, lanyard_authority_get_url (authority));
+      return NULL;
+    }
+
+  if (!lanyard_url_is_acceptable_endpoint (issuer, lanyard_authority_is_loopback (authority)))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "The issuer %s in the discovery document at %s is not an https:// URL",
+                   issuer, discovery_url);
+      return NULL;
+    }
+
+  self->issuer = g_strdup (issuer);
+
+  if (!take_endpoint (object, "authorization_endpoint", TRUE, authority,
+                      &self->authorization_endpoint, error) ||
+      !take_endpoint (object, "token_endpoint", TRUE, authority,
+                      &self->token_endpoint, error) ||
+      !take_endpoint (object, "jwks_uri", TRUE, authority,
+                      &self->jwks_uri, error) ||
+      !take_endpoint (object, "end_session_endpoint", FALSE, authority,
+                      &self->end_session_endpoint, error) ||
+      !take_endpoint (object, "revocation_endpoint", FALSE, authority,
+                      &self->revocation_endpoint, error))
+    return NULL;
+
+  self->form_post = array_contains_string (object, "response_modes_supported", "form_post");
+  self->iss_parameter = get_boolean (object, "authorization_response_iss_parameter_supported");
+
+  return g_steal_pointer (&self);
+}
+
+typedef struct
+{
+  LanyardAuthority  *authority;
+  LanyardCacheEntry *entry;
+  gint64             started_at;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_pointer (&data->authority, lanyard_authority_unref);
+  g_clear_pointer (&data->entry, lanyard_cache_entry_free);
+  g_free (data);
+}
+
+/* The body to use for a fetch answered with @response, or NULL with @error.
+ * Updates the disk cache by the answer's validators and Cache-Control. */
+static GBytes *
+body_from_response (const char          *what,
+                    const char          *url,
+                    LanyardHttpResponse *response,
+                    LanyardCacheEntry   *entry,
+                    GError             **error)
+{
+  if (response->status == SOUP_STATUS_NOT_MODIFIED && entry != NULL)
+    {
+      g_autofree char *log_url = url_for_log (url);
+
+      g_debug ("%s at %s not modified", what, log_url);
+      return g_bytes_ref (entry->body);
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (response->status))
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                   "%s at %s answered HTTP %u", what, url, response->status);
+      return NULL;
+    }
+
+  return g_bytes_ref (response->body);
+}
+
+static void
+update_disk_cache (const char          *url,
+                   LanyardHttpResponse *response,
+                   LanyardCacheEntry   *entry,
+                   GBytes              *body,
+                   gint64               fetched_at)
+{
+  const char *etag = response->etag;
+  gint64 max_age = response->max_age;
+
+  if (response->no_store)
+    {
+      lanyard_cache_remove (url);
+      return;
+    }
+
+  /* A 304 without its own validators or Cache-Control keeps the stored ones. */
+  if (response->status == SOUP_STATUS_NOT_MODIFIED && entry != NULL)
+    {
+      if (etag == NULL)
+        etag = entry->etag;
+      if (max_age < 0)
+        max_age = entry->max_age;
+    }
+
+  lanyard_cache_store (url, etag, fetched_at, max_age, body);
+}
+
+static SoupMessage *
+new_get (const char    *url,
+         const char    *what,
+         const char    *etag,
+         GError       **error)
+{
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_GET, url);
+  SoupMessageHeaders *headers;
+
+  if (msg == NULL)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                   "The %s URL %s is not valid", what, url);
+      return NULL;
+    }
+
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (etag != NULL)
+    soup_message_headers_replace (headers, "If-None-Match", etag);
+
+  return msg;
+}
+
+static void
+discovery_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LoadData *data = g_task_get_task_data (task);
+  const char *url = lanyard_authority_get_discovery_url (data->authority);
+  g_autoptr(LanyardHttpResponse) response = NULL;
+  g_autoptr(LanyardProvider) provider = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  const char *json;
+  gsize len;
+
+  response = lanyard_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  body = body_from_response ("Discovery", url, response, data->entry, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  json = g_bytes_get_data (body, &len);
+  provider = lanyard_provider_new_from_data (data->authority, json != NULL ? json : "", len, &error);
+  if (provider == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  update_disk_cache (url, response, data->entry, body, data->started_at);
+
+  g_task_return_pointer (task, memory_cache_insert (url, provider), g_object_unref);
+}
+
+void
+lanyard_provider_load_async (SoupSession         *session,
+                             LanyardAuthority    *authority,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(LanyardProvider) provider = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  GError *error = NULL;
+  const char *url;
+  LoadData *data;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (authority != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_load_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  url = lanyard_authority_get_discovery_url (authority);
+
+  if ((provider = memory_cache_lookup (url)) != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&provider), g_object_unref);
+      return;
+    }
+
+  data = g_new0 (LoadData, 1);
+  data->authority = lanyard_authority_ref (authority);
+  data->entry = lanyard_cache_lookup (url);
+  data->started_at = now_seconds ();
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  if (data->entry != NULL && lanyard_cache_entry_is_fresh (data->entry, data->started_at))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize len;
+      const char *json = g_bytes_get_data (data->entry->body, &len);
+
+      provider = lanyard_provider_new_from_data (authority, json, len, &local_error);
+      if (provider != NULL)
+        {
+          g_debug ("Discovery document for %s from the disk cache", url);
+          g_task_return_pointer (task, memory_cache_insert (url, provider), g_object_unref);
+          return;
+        }
+
+      /* Tampered with or from an older, laxer version: fetch it again. */
+      g_debug ("Ignoring the cached discovery document for %s: %s", url, local_error->message);
+      g_clear_pointer (&data->entry, lanyard_cache_entry_free);
+    }
+
+  msg = new_get (url, "discovery", data->entry != NULL ? data->entry->etag : NULL, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_debug ("Fetching %s", url);
+  lanyard_http_send_async (session, msg, 0, cancellable, discovery_cb, g_steal_pointer (&task));
+}
+
+LanyardProvider *
+lanyard_provider_load_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_provider_load_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+LanyardAuthority *
+lanyard_provider_get_authority (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->authority;
+}
+
+const char *
+lanyard_provider_get_issuer (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->issuer;
+}
+
+const char *
+lanyard_provider_get_authorization_endpoint (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->authorization_endpoint;
+}
+
+const char *
+lanyard_provider_get_token_endpoint (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->token_endpoint;
+}
+
+const char *
+lanyard_provider_get_jwks_uri (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->jwks_uri;
+}
+
+const char *
+lanyard_provider_get_end_session_endpoint (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->end_session_endpoint;
+}
+
+const char *
+lanyard_provider_get_revocation_endpoint (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->revocation_endpoint;
+}
+
+gboolean
+lanyard_provider_supports_form_post (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return self->form_post;
+}
+
+gboolean
+lanyard_provider_requires_iss_parameter (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return self->iss_parameter;
+}
+
+typedef struct
+{
+  LanyardCacheEntry *entry;
+  gint64             started_at;
+} JwksData;
+
+static void
+jwks_data_free (JwksData *data)
+{
+  g_clear_pointer (&data->entry, lanyard_cache_entry_free);
+  g_free (data);
+}
+
+static void
+jwks_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *self = g_task_get_source_object (task);
+  JwksData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardHttpResponse) response = NULL;
+  g_autoptr(LanyardJwks) jwks = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  const char *json;
+  gsize len;
+
+  response = lanyard_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  body = body_from_response ("JWKS", self->jwks_uri, response, data->entry, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  json = g_bytes_get_data (body, &len);
+  jwks = lanyard_jwks_new_from_data (json != NULL ? json : "", len, &error);
+  if (jwks == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  update_disk_cache (self->jwks_uri, response, data->entry, body, data->started_at);
+
+  g_clear_pointer (&self->jwks, lanyard_jwks_unref);
+  self->jwks = lanyard_jwks_ref (jwks);
+
+  g_task_return_pointer (task, g_steal_pointer (&jwks), (GDestroyNotify) lanyard_jwks_unref);
+}
+
+void
+lanyard_provider_get_jwks_async (LanyardProvider     *self,
+                                 SoupSession         *session,
+                                 gboolean             force_refetch,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *log_url = NULL;
+  GError *error = NULL;
+  JwksData *data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_provider_get_jwks_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  log_url = url_for_log (self->jwks_uri);
+
+  if (self->jwks != NULL &&
+      (!force_refetch ||
+       (self->jwks_fetched_at != 0 && now - self->jwks_fetched_at < JWKS_REFETCH_INTERVAL_USEC)))
+    {
+      if (force_refetch)
+        g_debug ("Not refetching %s: fetched less than a minute ago", log_url);
+
+      g_task_return_pointer (task, lanyard_jwks_ref (self->jwks), (GDestroyNotify) lanyard_jwks_unref);
+      return;
+    }
+
+  data = g_new0 (JwksData, 1);
+  data->entry = lanyard_cache_lookup (self->jwks_uri);
+  data->started_at = now_seconds ();
+  g_task_set_task_data (task, data, (GDestroyNotify) jwks_data_free);
+
+  if (!force_refetch && data->entry != NULL &&
+      lanyard_cache_entry_is_fresh (data->entry, data->started_at))
+    {
+      g_autoptr(LanyardJwks) jwks = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gsize len;
+      const char *json = g_bytes_get_data (data->entry->body, &len);
+
+      jwks = lanyard_jwks_new_from_data (json, len, &local_error);
+      if (jwks != NULL)
+        {
+          g_debug ("JWKS %s from the disk cache", log_url);
+          g_clear_pointer (&self->jwks, lanyard_jwks_unref);
+          self->jwks = lanyard_jwks_ref (jwks);
+          g_task_return_pointer (task, g_steal_pointer (&jwks), (GDestroyNotify) lanyard_jwks_unref);
+          return;
+        }
+
+      g_debug ("Ignoring the cached JWKS: %s", local_error->message);
+      g_clear_pointer (&data->entry, lanyard_cache_entry_free);
+    }
+
+  msg = new_get (self->jwks_uri, "JWKS", data->entry != NULL ? data->entry->etag : NULL, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->jwks_fetched_at = now;
+  g_debug ("Fetching %s", log_url);
+  lanyard_http_send_async (session, msg, 0, cancellable, jwks_cb, g_steal_pointer (&task));
+}
+
+LanyardJwks *
+lanyard_provider_get_jwks_finish (LanyardProvider  *self,
+                                  GAsyncResult     *result,
+                                  GError          **error)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_provider_get_jwks_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
