@@ -22,9 +22,11 @@ typedef struct {
 } LanyardIdTokenExpectations;
 
 /* Checks, in order: JWS form, alg allow-list, signature against @jwks, payload
- * a JSON object without duplicate keys, iss, aud, azp, exp, iat, nonce.
+ * a JSON object without duplicate keys, iss, aud, azp (required when aud has
+ * several values), exp, iat (and nbf when present), nonce, sub present.
  * Returns the claims (a new JsonObject) or NULL with LANYARD_ERROR_INVALID_TOKEN
- * whose message names the failed check, e.g. "ID token rejected: iss …". */
+ * whose message names the failed check, e.g. "ID token rejected: issuer is …".
+ * Messages never contain the token or the nonce. */
 JsonObject *lanyard_id_token_validate (const char                       *id_token,
                                        LanyardJwks                      *jwks,
                                        const LanyardIdTokenExpectations *expect,
