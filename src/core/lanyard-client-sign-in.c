@@ -90,6 +90,7 @@ id_token_validated_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(JsonObject) claims = NULL;
   g_autofree char *page_message = NULL;
   g_auto(GStrv) scopes = NULL;
@@ -127,7 +128,7 @@ id_token_validated_cb (GObject      *source,
                                   lanyard_account_get_username (data->account));
   lanyard_loopback_finish_page (data->loopback, TRUE, "Signed in", page_message);
 
-  lanyard_client_keep_account_async (self, data->account, g_task_get_cancellable (task),
+  lanyard_client_keep_account_async (self, data->account, cancellable,
                                      account_kept_cb, g_steal_pointer (&task));
 }
 
@@ -139,6 +140,7 @@ code_redeemed_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   data->tokens = lanyard_token_request_finish (result, &error);
@@ -157,7 +159,7 @@ code_redeemed_cb (GObject      *source,
 
   lanyard_client_validate_id_token_async (self, data->provider, data->tokens->id_token,
                                           self->config->client_id, data->nonce,
-                                          g_task_get_cancellable (task),
+                                          cancellable,
                                           id_token_validated_cb, g_steal_pointer (&task));
 }
 
@@ -169,6 +171,7 @@ authorization_response_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *code = NULL;
   GError *error = NULL;
 
@@ -186,7 +189,7 @@ authorization_response_cb (GObject      *source,
                                    code,
                                    lanyard_loopback_get_redirect_uri (data->loopback),
                                    data->verifier,
-                                   g_task_get_cancellable (task),
+                                   cancellable,
                                    code_redeemed_cb, g_steal_pointer (&task));
 }
 
@@ -212,6 +215,7 @@ provider_ready_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *challenge = NULL;
   g_autofree char *url = NULL;
   GError *error = NULL;
@@ -251,12 +255,12 @@ provider_ready_cb (GObject      *source,
   lanyard_loopback_wait_async (data->loopback, data->state,
                                lanyard_provider_get_issuer (data->provider),
                                lanyard_provider_requires_iss_parameter (data->provider),
-                               g_task_get_cancellable (task),
+                               cancellable,
                                authorization_response_cb, g_object_ref (task));
 
   g_debug ("Listening on port %u; opening the browser", lanyard_loopback_get_port (data->loopback));
   g_signal_emit (self, lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED], 0, url);
-  lanyard_browser_open_uri_async (self->browser, url, g_task_get_cancellable (task),
+  lanyard_browser_open_uri_async (self->browser, url, cancellable,
                                   browser_opened_cb, g_object_ref (self));
 }
 

@@ -66,6 +66,7 @@ open_logout_page (GTask           *task,
 {
   LanyardClient *self = g_task_get_source_object (task);
   SignOutData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(LanyardAuthority) authority = NULL;
   const char *end_session = NULL;
 
@@ -93,7 +94,7 @@ open_logout_page (GTask           *task,
     }
 
   lanyard_browser_open_uri_async (self->browser, data->result->logout_uri,
-                                  g_task_get_cancellable (task),
+                                  cancellable,
                                   logout_page_opened_cb, g_object_ref (task));
 }
 
@@ -138,14 +139,14 @@ sign_out_provider_ready_cb (GObject      *source,
       /* The local part is done; without the provider there is no revocation. */
       if (refresh_token != NULL)
         data->result->revoke_error = g_steal_pointer (&error);
-      open_logout_page (g_steal_pointer (&task), NULL);
+      open_logout_page (task, NULL);
       return;
     }
 
   revocation_endpoint = lanyard_provider_get_revocation_endpoint (provider);
   if (refresh_token == NULL || revocation_endpoint == NULL)
     {
-      open_logout_page (g_steal_pointer (&task), provider);
+      open_logout_page (task, provider);
       return;
     }
 
@@ -167,6 +168,7 @@ removed_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
   SignOutData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error) &&
@@ -180,7 +182,7 @@ removed_cb (GObject      *source,
   g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
 
   lanyard_client_load_provider_async (self, lanyard_account_get_authority (data->account),
-                                      g_task_get_cancellable (task),
+                                      cancellable,
                                       sign_out_provider_ready_cb, g_steal_pointer (&task));
 }
 
@@ -192,6 +194,7 @@ sign_out_account_found_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
   SignOutData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   data->account = lanyard_client_get_account_finish (self, result, &error);
@@ -202,7 +205,7 @@ sign_out_account_found_cb (GObject      *source,
     }
 
   lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account),
-                                      g_task_get_cancellable (task),
+                                      cancellable,
                                       removed_cb, g_steal_pointer (&task));
 }
 
