@@ -16,7 +16,12 @@ G_DECLARE_FINAL_TYPE (LanyardLoopback, lanyard_loopback, LANYARD, LOOPBACK, GObj
 /* Binds 127.0.0.1 (and ::1 on the same port when the host has IPv6 loopback)
  * on @port (0 = ephemeral); never a wildcard address. @redirect_host is the
  * host written in the redirect URI: "localhost" or "127.0.0.1". @path must
- * start with '/'. Errors: LANYARD_ERROR_CONFIGURATION. */
+ * start with '/' and hold plain URL path characters only (no '?', '#', '%'
+ * or dot segments). Errors: LANYARD_ERROR_CONFIGURATION for a bad host or
+ * path, or a port already taken (with "localhost", also when another
+ * program holds it on ::1: a browser resolving to ::1 would reach it);
+ * LANYARD_ERROR_FAILED for other socket errors.
+ * The listener serves the thread-default main context it was created in. */
 LanyardLoopback *lanyard_loopback_new               (const char       *redirect_host,
                                                      guint16           port,
                                                      const char       *path,
@@ -26,19 +31,32 @@ LanyardLoopback *lanyard_loopback_new               (const char       *redirect_
 const char      *lanyard_loopback_get_redirect_uri  (LanyardLoopback  *self);
 guint16          lanyard_loopback_get_port          (LanyardLoopback  *self);
 
-/* Limits; the defaults are sane, tests lower them. */
+/* The overall wait limit (default LANYARD_LOOPBACK_DEFAULT_TIMEOUT_SECONDS,
+ * must be > 0); a running wait starts over with it. Connection limits (16
+ * connections, 10 s per connection, 8 KiB of headers, 64 KiB of body) are
+ * fixed; tests lower them through lanyard-loopback-private.h. */
 void             lanyard_loopback_set_timeout       (LanyardLoopback  *self,
                                                      guint             seconds);
 
 /* Waits for the one authorization response: the right path, GET with a query
  * or POST with an urlencoded body, whose "state" equals @expected_state
- * (constant-time). Everything else is answered 404/405/400/413 with a short
- * page and the wait goes on. When @expected_issuer is set, an "iss" parameter
- * must equal it (and must be present when @iss_required). A valid response
- * with "error" completes with LANYARD_ERROR_PROVIDER ("error: description");
- * one with neither code nor error is answered 400 and the wait goes on.
- * The browser's request is held open until lanyard_loopback_finish_page().
- * Timeout → LANYARD_ERROR_TIMED_OUT; @cancellable → LANYARD_ERROR_CANCELLED. */
+ * (constant-time). Everything else is answered 404/405/415/400/413 with a
+ * short page and the wait goes on; so is a request whose Host is not ours
+ * (DNS rebinding) or whose parameters repeat. Over-long headers and idle or
+ * surplus connections are closed instead. Call it before opening the
+ * browser: earlier requests get 503.
+ * When @expected_issuer is set, an "iss" parameter must equal it (and must be
+ * present when @iss_required), else the wait fails with
+ * LANYARD_ERROR_INVALID_RESPONSE ("issuer mismatch (RFC 9207)…"). A valid
+ * response with "error" completes with LANYARD_ERROR_PROVIDER ("error:
+ * description", provider text cleaned and capped); one with neither code
+ * nor error is answered 400 and the wait goes on.
+ * Once the wait completes the port is closed. The browser's request that
+ * completed it (with a code or an error) is held open until
+ * lanyard_loopback_finish_page().
+ * Timeout → LANYARD_ERROR_TIMED_OUT; @cancellable → LANYARD_ERROR_CANCELLED
+ * (a code already taken is still returned). Only one wait per listener; a
+ * closed listener fails it with LANYARD_ERROR_FAILED. */
 void             lanyard_loopback_wait_async        (LanyardLoopback     *self,
                                                      const char          *expected_state,
                                                      const char          *expected_issuer,
@@ -54,13 +72,17 @@ char            *lanyard_loopback_wait_finish       (LanyardLoopback     *self,
 /* Answers the held browser request (200 on success, 400 otherwise) with a
  * self-contained, HTML-escaped page (no-store, no-referrer, no external
  * resources), then stops listening. @message may be NULL. Safe to call when
- * no request is held (then it only stops listening). */
+ * no request is held (then it only stops listening, and ends a running wait
+ * with LANYARD_ERROR_CANCELLED). The answer is written out even if the
+ * listener is closed or dropped right after. */
 void             lanyard_loopback_finish_page       (LanyardLoopback  *self,
                                                      gboolean          success,
                                                      const char       *title,
                                                      const char       *message);
 
-/* Stops listening and drops every connection. Idempotent; dispose calls it. */
+/* Stops listening and drops every connection; a request still held gets a
+ * neutral "sign-in ended" page, a running wait ends with
+ * LANYARD_ERROR_CANCELLED. Idempotent; dispose calls it. */
 void             lanyard_loopback_close             (LanyardLoopback  *self);
 gboolean         lanyard_loopback_is_listening      (LanyardLoopback  *self);
 
