@@ -67,6 +67,10 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
 
+  /* stdout is for machine output (claims, tokens): debug logs must not
+   * end up in the middle of a JSON document. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))
     {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# run-tests.sh [MESON-TEST-ARGS...] — THE test command: install the dependencies
+# (build-aux/install-deps.sh), configure _build in the repository root (meson setup, or
+# reconfigure), run `meson test -C _build --print-errorlogs [ARGS...]` (all suites unless told,
+# e.g. `--suite unit`), then print one final line from _build/meson-logs/testlog.json:
+#   N passed, N failed[, N skipped]
+# OK and EXPECTEDFAIL count as passed; FAIL, TIMEOUT, ERROR and UNEXPECTEDPASS as failed.
+# Exit status: non-zero when anything failed (or nothing could be built).
+# Knobs: LANYARD_SKIP_DEPS=1 (do not run install-deps.sh), LANYARD_INSTALL_DEPS_ARGS (its options),
+#        LANYARD_MESON_SETUP_ARGS (extra `meson setup` options, e.g. -Dapp=false),
+#        LANYARD_BUILD_DIR (default _build).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+BUILD=${LANYARD_BUILD_DIR:-_build}
+LOG=$BUILD/meson-logs/testlog.json
+say() { printf 'run-tests: %s\n' "$*" >&2; }
+finish_without_tests() { say "$1"; echo "0 passed, 1 failed"; exit 1; }
+
+if [ "${LANYARD_SKIP_DEPS:-0}" != 1 ]; then
+  # shellcheck disable=SC2086
+  build-aux/install-deps.sh ${LANYARD_INSTALL_DEPS_ARGS:-} || finish_without_tests "installing the dependencies failed"
+fi
+
+# shellcheck disable=SC2206
+SETUP_ARGS=(${LANYARD_MESON_SETUP_ARGS:-})
+if [ -f "$BUILD/build.ninja" ] && [ -f "$BUILD/meson-private/coredata.dat" ]; then
+  meson setup --reconfigure "${SETUP_ARGS[@]}" "$BUILD" >"$BUILD/run-tests-setup.log" 2>&1 ||
+    { cat "$BUILD/run-tests-setup.log" >&2; say "reconfigure failed: wiping $BUILD"; meson setup --wipe "${SETUP_ARGS[@]}" "$BUILD"; } ||
+    finish_without_tests "meson setup failed"
+else
+  meson setup "${SETUP_ARGS[@]}" "$BUILD" || finish_without_tests "meson setup failed"
+fi
+
+rm -f "$LOG"
+meson test -C "$BUILD" --print-errorlogs "$@"
+rc=$?
+
+if [ ! -s "$LOG" ]; then
+  # meson test builds first; a build failure leaves no test log
+  finish_without_tests "meson test produced no test log (exit status $rc): the build failed?"
+fi
+read -r passed failed skipped < <(jq -rs '
+  [.[] | .result] as $r
+  | [ ($r | map(select(. == "OK" or . == "EXPECTEDFAIL")) | length),
+      ($r | map(select(. == "FAIL" or . == "TIMEOUT" or . == "ERROR" or . == "UNEXPECTEDPASS")) | length),
+      ($r | map(select(. == "SKIP")) | length) ] | @tsv' "$LOG")
+line="$passed passed, $failed failed"
+[ "${skipped:-0}" -gt 0 ] && line="$line, $skipped skipped"
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # meson failed for a reason the log does not count (e.g. an unknown --suite): still fail
+  say "meson test exited with status $rc"
+  failed=1
+  line="$passed passed, $failed failed"
+  [ "${skipped:-0}" -gt 0 ] && line="$line, $skipped skipped"
+fi
+echo "$line"
+[ "$failed" -eq 0 ] || exit 1
+exit 0
