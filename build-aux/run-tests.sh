@@ -4,7 +4,8 @@
 # reconfigure), run `meson test -C _build --print-errorlogs [ARGS...]` (all suites unless told,
 # e.g. `--suite unit`), then print one final line from _build/meson-logs/testlog.json:
 #   N passed, N failed[, N skipped]
-# OK and EXPECTEDFAIL count as passed; FAIL, TIMEOUT, ERROR and UNEXPECTEDPASS as failed.
+# It counts TAP test points ("ok"/"not ok" lines); a test program that failed (FAIL, TIMEOUT,
+# ERROR, UNEXPECTEDPASS) without any "not ok" line counts as one failure.
 # Exit status: non-zero when anything failed (or nothing could be built).
 # Knobs: LANYARD_SKIP_DEPS=1 (do not run install-deps.sh), LANYARD_INSTALL_DEPS_ARGS (its options),
 #        LANYARD_MESON_SETUP_ARGS (extra `meson setup` options, e.g. -Dapp=false),
@@ -41,11 +42,19 @@ if [ ! -s "$LOG" ]; then
   # meson test builds first; a build failure leaves no test log
   finish_without_tests "meson test produced no test log (exit status $rc): the build failed?"
 fi
+# Count TAP test points (each GTest case, each shell check) rather than meson's per-binary
+# results; a test program that failed without a single "not ok" (a crash, a timeout) counts as
+# one failure, and one that passed without TAP output as one pass.
 read -r passed failed skipped < <(jq -rs '
-  [.[] | .result] as $r
-  | [ ($r | map(select(. == "OK" or . == "EXPECTEDFAIL")) | length),
-      ($r | map(select(. == "FAIL" or . == "TIMEOUT" or . == "ERROR" or . == "UNEXPECTEDPASS")) | length),
-      ($r | map(select(. == "SKIP")) | length) ] | @tsv' "$LOG")
+  def lines: (.stdout // "") | split("\n");
+  def oks: [lines[] | select(test("^ok ") and (test("# [Ss][Kk][Ii][Pp]") | not))] | length;
+  def not_oks: [lines[] | select(test("^not ok ") and (test("# TODO") | not))] | length;
+  def skips: [lines[] | select(test("^ok .*# [Ss][Kk][Ii][Pp]"))] | length;
+  def bad: (.result == "FAIL" or .result == "TIMEOUT" or .result == "ERROR" or .result == "UNEXPECTEDPASS");
+  [ .[] | { p: (if (oks + not_oks + skips) == 0 and (bad | not) and .result != "SKIP" then 1 else oks end),
+            f: (if bad and not_oks == 0 then 1 else not_oks end),
+            s: (if .result == "SKIP" and (oks + skips) == 0 then 1 else skips end) } ]
+  | [ (map(.p) | add // 0), (map(.f) | add // 0), (map(.s) | add // 0) ] | @tsv' "$LOG")
 line="$passed passed, $failed failed"
 [ "${skipped:-0}" -gt 0 ] && line="$line, $skipped skipped"
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
