@@ -1,0 +1,285 @@
+/* lanyard-claim-row.c
+ *
+ * Copyright 2026 The Lanyard developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lanyard-claim-row.h"
+#include "lanyard-claims-descriptions.h"
+#include "lanyard-text.h"
+
+struct _LanyardClaimRow
+{
+  GtkListBoxRow  parent_instance;
+
+  GtkLabel      *name_label;
+  GtkLabel      *value_label;
+  GtkLabel      *description_label;
+  GtkButton     *copy_button;
+
+  char          *name;
+  char          *value;
+};
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_VALUE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LanyardClaimRow, lanyard_claim_row, GTK_TYPE_LIST_BOX_ROW)
+
+static char *
+format_scalar (JsonNode *node)
+{
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_BOOLEAN:
+      /* JSON's own words: the claim's value, not prose. */
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+      }
+    default:
+      return g_strdup ("");
+    }
+}
+
+char *
+lanyard_claim_format_value (const char *name,
+                            JsonNode   *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("null");
+
+  if (JSON_NODE_HOLDS_VALUE (value))
+    {
+      if (lanyard_claim_is_timestamp (name) &&
+          json_node_get_value_type (value) == G_TYPE_INT64)
+        {
+          gint64 when = json_node_get_int (value);
+          g_autofree char *date = lanyard_format_timestamp (when);
+          g_autofree char *relative = lanyard_format_relative_time (when, g_get_real_time () / G_USEC_PER_SEC);
+
+          g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, when);
+
+          /* Translators: "<date> (<relative time>, <seconds since 1970>)" */
+          return g_strdup_printf (_("%s (%s, %s)"), date, relative, seconds);
+        }
+
+      return format_scalar (value);
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+      g_autoptr(GString) str = g_string_new (NULL);
+      guint len = json_array_get_length (array);
+
+      for (guint i = 0; i < len; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          g_autofree char *text = NULL;
+
+          if (!JSON_NODE_HOLDS_VALUE (element))
+            return json_to_string (value, FALSE);
+
+          text = format_scalar (element);
+          if (i > 0)
+            g_string_append (str, ", ");
+          g_string_append (str, text);
+        }
+
+      return g_string_free (g_steal_pointer (&str), FALSE);
+    }
+
+  return json_to_string (value, FALSE);
+}
+
+static void
+update_accessible (LanyardClaimRow *self)
+{
+  const char *description = gtk_label_get_text (self->description_label);
+  g_autofree char *label = NULL;
+
+  /* Translators: read by screen readers: "<claim>: <value>. <explanation>" */
+  label = g_strdup_printf (_("%s: %s. %s"),
+                           self->name ? self->name : "",
+                           self->value ? self->value : "",
+                           description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static void
+lanyard_claim_row_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  LanyardClaimRow *self = LANYARD_CLAIM_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+
+    case PROP_VALUE:
+      g_value_set_string (value, self->value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_claim_row_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  LanyardClaimRow *self = LANYARD_CLAIM_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_free (self->name);
+      self->name = g_value_dup_string (value);
+      break;
+
+    case PROP_VALUE:
+      g_free (self->value);
+      self->value = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_claim_row_constructed (GObject *object)
+{
+  LanyardClaimRow *self = (LanyardClaimRow *)object;
+  const char *description;
+
+  G_OBJECT_CLASS (lanyard_claim_row_parent_class)->constructed (object);
+
+  description = lanyard_claim_get_description (self->name);
+  if (description == NULL)
+    description = _("Specific to this provider or application");
+
+  gtk_label_set_text (self->name_label, self->name);
+  gtk_label_set_text (self->value_label, self->value);
+  gtk_label_set_text (self->description_label, description);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s",
+                                    self->value ? self->value : "");
+
+  update_accessible (self);
+}
+
+static void
+lanyard_claim_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), LANYARD_TYPE_CLAIM_ROW);
+
+  G_OBJECT_CLASS (lanyard_claim_row_parent_class)->dispose (object);
+}
+
+static void
+lanyard_claim_row_finalize (GObject *object)
+{
+  LanyardClaimRow *self = (LanyardClaimRow *)object;
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->value, g_free);
+
+  G_OBJECT_CLASS (lanyard_claim_row_parent_class)->finalize (object);
+}
+
+static void
+lanyard_claim_row_class_init (LanyardClaimRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = lanyard_claim_row_constructed;
+  object_class->dispose = lanyard_claim_row_dispose;
+  object_class->finalize = lanyard_claim_row_finalize;
+  object_class->get_property = lanyard_claim_row_get_property;
+  object_class->set_property = lanyard_claim_row_set_property;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_VALUE] =
+    g_param_spec_string ("value", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-claim-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, LanyardClaimRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardClaimRow, value_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardClaimRow, description_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardClaimRow, copy_button);
+}
+
+static void
+lanyard_claim_row_init (LanyardClaimRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+lanyard_claim_row_new (const char *name,
+                       JsonNode   *value)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  text = lanyard_claim_format_value (name, value);
+
+  return g_object_new (LANYARD_TYPE_CLAIM_ROW,
+                       "name", name,
+                       "value", text,
+                       NULL);
+}
+
+const char *
+lanyard_claim_row_get_name (LanyardClaimRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_CLAIM_ROW (self), NULL);
+
+  return self->name;
+}
+
+const char *
+lanyard_claim_row_get_value (LanyardClaimRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_CLAIM_ROW (self), NULL);
+
+  return self->value;
+}

@@ -1,0 +1,191 @@
+/* lanyard-text.c
+ *
+ * Copyright 2026 The Lanyard developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-app"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "lanyard.h"
+#include "lanyard-text.h"
+
+gboolean
+lanyard_error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The core's messages already say what went wrong; we add what it means for
+ * the person in front of the window. */
+char *
+lanyard_error_to_text (const GError *error)
+{
+  const char *message;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  message = error->message ? error->message : "";
+
+  if (error->domain != LANYARD_ERROR)
+    return g_strdup (message);
+
+  switch ((LanyardError) error->code)
+    {
+    case LANYARD_ERROR_CANCELLED:
+      return g_strdup (_("Sign-in was cancelled"));
+    case LANYARD_ERROR_TIMED_OUT:
+      return g_strdup_printf (_("Sign-in timed out: %s"), message);
+    case LANYARD_ERROR_BROWSER:
+      return g_strdup_printf (_("Could not open your web browser: %s"), message);
+    case LANYARD_ERROR_PROVIDER:
+      return g_strdup_printf (_("The provider refused the sign-in: %s"), message);
+    case LANYARD_ERROR_NETWORK:
+      /* The core already says "Could not reach <host>: …". */
+      return g_strdup (message);
+    case LANYARD_ERROR_TLS:
+      return g_strdup_printf (_("The provider’s connection is not trusted: %s"), message);
+    case LANYARD_ERROR_INVALID_RESPONSE:
+      return g_strdup_printf (_("The provider sent an answer Lanyard cannot use: %s"), message);
+    case LANYARD_ERROR_INVALID_TOKEN:
+      return g_strdup_printf (_("The ID token was rejected: %s"), message);
+    case LANYARD_ERROR_STATE_MISMATCH:
+      return g_strdup_printf (_("The browser answered for a different sign-in: %s"), message);
+    case LANYARD_ERROR_KEYRING_LOCKED:
+      return g_strdup_printf (_("The keyring is locked: %s"), message);
+    case LANYARD_ERROR_KEYRING_UNAVAILABLE:
+      return g_strdup_printf (_("No keyring is available: %s"), message);
+    case LANYARD_ERROR_INTERACTION_REQUIRED:
+      return g_strdup (_("Your session has ended. Sign in again to continue."));
+    case LANYARD_ERROR_CONFIGURATION:
+      return g_strdup_printf (_("Check the settings: %s"), message);
+    case LANYARD_ERROR_NOT_FOUND:
+      return g_strdup (_("No account is signed in"));
+    case LANYARD_ERROR_FAILED:
+    default:
+      return g_strdup (message);
+    }
+}
+
+gboolean
+lanyard_check_authority (const char  *text,
+                         char       **normalized,
+                         char       **problem)
+{
+  g_autoptr(LanyardAuthority) authority = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stripped = NULL;
+
+  if (normalized)
+    *normalized = NULL;
+  if (problem)
+    *problem = NULL;
+
+  stripped = g_strstrip (g_strdup (text ? text : ""));
+  if (*stripped == '\0')
+    return FALSE;
+
+  authority = lanyard_authority_parse (stripped, &error);
+  if (authority == NULL)
+    {
+      if (problem)
+        *problem = g_strdup (error->message);
+      return FALSE;
+    }
+
+  if (normalized)
+    *normalized = g_strdup (lanyard_authority_get_url (authority));
+
+  return TRUE;
+}
+
+gboolean
+lanyard_check_client_id (const char  *text,
+                         char       **problem)
+{
+  const char *p;
+
+  if (problem)
+    *problem = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  for (p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+        {
+          if (problem)
+            *problem = g_strdup (_("A client ID has no spaces"));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+char *
+lanyard_authority_display_host (const char *text)
+{
+  g_autoptr(LanyardAuthority) authority = NULL;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  authority = lanyard_authority_parse (text, NULL);
+  if (authority == NULL)
+    return g_strdup (text);
+
+  return g_strdup (lanyard_authority_get_host (authority));
+}
+
+char *
+lanyard_format_relative_time (gint64 when,
+                              gint64 now)
+{
+  gint64 delta = when - now;
+  gboolean future = delta > 0;
+  gint64 abs_delta = ABS (delta);
+  gulong n;
+
+  if (abs_delta < 60)
+    return g_strdup (delta > 0 ? _("in less than a minute") : _("just now"));
+
+  if (abs_delta < 60 * 60)
+    {
+      n = abs_delta / 60;
+      return g_strdup_printf (future ? ngettext ("in %lu minute", "in %lu minutes", n)
+                                     : ngettext ("%lu minute ago", "%lu minutes ago", n),
+                              n);
+    }
+
+  if (abs_delta < 48 * 60 * 60)
+    {
+      n = abs_delta / (60 * 60);
+      return g_strdup_printf (future ? ngettext ("in %lu hour", "in %lu hours", n)
+                                     : ngettext ("%lu hour ago", "%lu hours ago", n),
+                              n);
+    }
+
+  n = abs_delta / (24 * 60 * 60);
+  return g_strdup_printf (future ? ngettext ("in %lu day", "in %lu days", n)
+                                 : ngettext ("%lu day ago", "%lu days ago", n),
+                          n);
+}
+
+char *
+lanyard_format_timestamp (gint64 when)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (when);
+
+  if (dt == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, when);
+
+  /* Translators: a date and time, see the strftime() manual for the codes */
+  return g_date_time_format (dt, _("%e %B %Y, %H:%M:%S"));
+}

@@ -1,0 +1,198 @@
+/* lanyard-waiting-page.c
+ *
+ * Copyright 2026 The Lanyard developers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "lanyard-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lanyard-text.h"
+#include "lanyard-waiting-page.h"
+
+struct _LanyardWaitingPage
+{
+  AdwBin      parent_instance;
+
+  GtkSpinner *spinner;
+  GtkLabel   *title_label;
+  GtkLabel   *description_label;
+  GtkWidget  *link_frame;
+  GtkLabel   *link_label;
+  GtkButton  *cancel_button;
+
+  char       *uri;
+  guint       sign_up : 1;
+  guint       browser_failed : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_URI,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LanyardWaitingPage, lanyard_waiting_page, ADW_TYPE_BIN)
+
+static void
+lanyard_waiting_page_map (GtkWidget *widget)
+{
+  LanyardWaitingPage *self = LANYARD_WAITING_PAGE (widget);
+
+  GTK_WIDGET_CLASS (lanyard_waiting_page_parent_class)->map (widget);
+
+  gtk_spinner_start (self->spinner);
+  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+}
+
+static void
+lanyard_waiting_page_unmap (GtkWidget *widget)
+{
+  LanyardWaitingPage *self = LANYARD_WAITING_PAGE (widget);
+
+  /* No animation for a page nobody sees. */
+  gtk_spinner_stop (self->spinner);
+
+  GTK_WIDGET_CLASS (lanyard_waiting_page_parent_class)->unmap (widget);
+}
+
+static void
+lanyard_waiting_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  LanyardWaitingPage *self = LANYARD_WAITING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      g_value_set_string (value, self->uri);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_waiting_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), LANYARD_TYPE_WAITING_PAGE);
+
+  G_OBJECT_CLASS (lanyard_waiting_page_parent_class)->dispose (object);
+}
+
+static void
+lanyard_waiting_page_finalize (GObject *object)
+{
+  LanyardWaitingPage *self = (LanyardWaitingPage *)object;
+
+  g_clear_pointer (&self->uri, g_free);
+
+  G_OBJECT_CLASS (lanyard_waiting_page_parent_class)->finalize (object);
+}
+
+static void
+lanyard_waiting_page_class_init (LanyardWaitingPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lanyard_waiting_page_dispose;
+  object_class->finalize = lanyard_waiting_page_finalize;
+  object_class->get_property = lanyard_waiting_page_get_property;
+
+  widget_class->map = lanyard_waiting_page_map;
+  widget_class->unmap = lanyard_waiting_page_unmap;
+
+  properties[PROP_URI] =
+    g_param_spec_string ("uri", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-waiting-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, description_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, link_frame);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, link_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, cancel_button);
+}
+
+static void
+lanyard_waiting_page_init (LanyardWaitingPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_waiting_page_reset (self, FALSE);
+}
+
+void
+lanyard_waiting_page_reset (LanyardWaitingPage *self,
+                            gboolean            sign_up)
+{
+  g_return_if_fail (LANYARD_IS_WAITING_PAGE (self));
+
+  self->sign_up = !!sign_up;
+  self->browser_failed = FALSE;
+  lanyard_waiting_page_set_uri (self, NULL);
+
+  gtk_label_set_text (self->title_label, _("Continue in Your Browser"));
+  gtk_label_set_text (self->description_label,
+                      sign_up
+                      ? _("Create your account on the page that opened in your web browser. "
+                          "This window updates when you are done.")
+                      : _("Sign in on the page that opened in your web browser. "
+                          "This window updates when you are done."));
+  gtk_widget_set_visible (self->link_frame, FALSE);
+}
+
+const char *
+lanyard_waiting_page_get_uri (LanyardWaitingPage *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WAITING_PAGE (self), NULL);
+
+  return self->uri;
+}
+
+void
+lanyard_waiting_page_set_uri (LanyardWaitingPage *self,
+                              const char         *uri)
+{
+  g_return_if_fail (LANYARD_IS_WAITING_PAGE (self));
+
+  if (g_strcmp0 (self->uri, uri) == 0)
+    return;
+
+  g_free (self->uri);
+  self->uri = g_strdup (uri);
+  gtk_label_set_text (self->link_label, uri ? uri : "");
+  gtk_widget_set_visible (self->link_frame, self->browser_failed && uri != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URI]);
+}
+
+void
+lanyard_waiting_page_set_browser_error (LanyardWaitingPage *self,
+                                        const GError       *error)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (LANYARD_IS_WAITING_PAGE (self));
+
+  reason = error ? lanyard_error_to_text (error) : g_strdup (_("Could not open your web browser"));
+  description = g_strdup_printf ("%s\n\n%s", reason,
+                                 _("Open this link in a web browser on this computer to continue:"));
+
+  self->browser_failed = TRUE;
+  gtk_label_set_text (self->title_label, _("Open the Link in Your Browser"));
+  gtk_label_set_text (self->description_label, description);
+  gtk_widget_set_visible (self->link_frame, self->uri != NULL);
+}
