@@ -76,6 +76,10 @@ gboolean     lanyard_client_keep_account_finish (LanyardClient       *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
+/* After a successful keep: why the account was kept for this session only
+ * (KEYRING_LOCKED or KEYRING_UNAVAILABLE), NULL when it is in the keyring. */
+const GError *lanyard_client_keep_account_get_keyring_error (GAsyncResult *result);
+
 void         lanyard_client_forget_session_account (LanyardClient *self,
                                                     const char    *account_id);
 

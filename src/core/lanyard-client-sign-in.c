@@ -65,19 +65,61 @@ sign_in_fail (GTask  *task,
 }
 
 static void
+cancelled_account_removed_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  SignInData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
+    g_message ("Could not remove the account of a cancelled sign-in: %s", error->message);
+
+  lanyard_client_forget_session_account (self, lanyard_account_get_id (data->account));
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+
+  sign_in_fail (task, g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
+                                           "The sign-in was cancelled"));
+}
+
+static void
 account_kept_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
+  g_autofree char *page_message = NULL;
   GError *error = NULL;
 
   if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
+    error = lanyard_error_from_gerror (error);
+
+  if (error != NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED))
     {
-      g_task_return_error (task, error);
+      sign_in_fail (task, error);
       return;
     }
+
+  /* Cancelled while the keyring was writing: the item may be there already
+   * (a D-Bus call cannot be taken back). A cancelled sign-in leaves no
+   * account behind, so remove it, without a cancellable. */
+  if (error != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_error (&error);
+      lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account), NULL,
+                                          cancelled_account_removed_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  /* Only now, with the code redeemed, the ID token checked and the account
+   * kept, may the browser tab say "signed in". */
+  page_message = g_strdup_printf ("Signed in as %s. You can close this tab and return to Lanyard.",
+                                  lanyard_account_get_username (data->account));
+  lanyard_loopback_finish_page (data->loopback, TRUE, "Signed in", page_message);
 
   g_task_return_pointer (task, g_steal_pointer (&data->account), g_object_unref);
 }
@@ -92,7 +134,6 @@ id_token_validated_cb (GObject      *source,
   SignInData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(JsonObject) claims = NULL;
-  g_autofree char *page_message = NULL;
   g_auto(GStrv) scopes = NULL;
   GError *error = NULL;
 
@@ -121,12 +162,6 @@ id_token_validated_cb (GObject      *source,
                               data->tokens->refresh_token,
                               data->tokens->id_token,
                               (const char * const *) scopes);
-
-  /* Only now, with the code redeemed and the ID token checked, may the
-   * browser tab say "signed in". */
-  page_message = g_strdup_printf ("Signed in as %s. You can close this tab and return to Lanyard.",
-                                  lanyard_account_get_username (data->account));
-  lanyard_loopback_finish_page (data->loopback, TRUE, "Signed in", page_message);
 
   lanyard_client_keep_account_async (self, data->account, cancellable,
                                      account_kept_cb, g_steal_pointer (&task));
@@ -227,6 +262,13 @@ provider_ready_cb (GObject      *source,
       return;
     }
 
+  /* Cancelled already: no listener, no browser. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      g_task_return_error (task, lanyard_error_from_gerror (error));
+      return;
+    }
+
   data->loopback = lanyard_loopback_new (self->config->redirect_host,
                                          self->config->redirect_port,
                                          self->config->redirect_path,
@@ -260,6 +302,11 @@ provider_ready_cb (GObject      *source,
 
   g_debug ("Listening on port %u; opening the browser", lanyard_loopback_get_port (data->loopback));
   g_signal_emit (self, lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED], 0, url);
+
+  /* A handler may have cancelled: the wait ends by itself, no browser. */
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+
   lanyard_browser_open_uri_async (self->browser, url, cancellable,
                                   browser_opened_cb, g_object_ref (self));
 }
@@ -304,8 +351,16 @@ lanyard_client_sign_in_finish (LanyardClient  *self,
                                GAsyncResult   *result,
                                GError        **error)
 {
+  LanyardAccount *account;
+  GError *local_error = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_sign_in_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  /* GTask reports a cancellation as G_IO_ERROR_CANCELLED: ours is LANYARD_ERROR_CANCELLED. */
+  account = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+
+  return account;
 }

@@ -238,8 +238,16 @@ lanyard_client_sign_out_finish (LanyardClient  *self,
                                 GAsyncResult   *result,
                                 GError        **error)
 {
+  LanyardSignOutResult *sign_out;
+  GError *local_error = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_sign_out_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  /* GTask reports a cancellation as G_IO_ERROR_CANCELLED: ours is LANYARD_ERROR_CANCELLED. */
+  sign_out = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+
+  return sign_out;
 }

@@ -20,7 +20,49 @@ typedef struct {
   LanyardTokenResponse *tokens;
   char                 *scope;
   gboolean              was_session_only;
+  GError               *error;      /* the outcome, while the keyring is written */
 } RefreshData;
+
+/* A caller waiting on a refresh; it may cancel and leave at once while the
+ * refresh goes on for the others (and for the keyring). */
+typedef struct {
+  LanyardClient *client;           /* not owned: the refresh holds it */
+  char          *account_id;
+  GTask         *task;
+  GSource       *cancel_source;    /* NULL without a cancellable */
+} Waiter;
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->cancel_source != NULL)
+    {
+      g_source_destroy (waiter->cancel_source);
+      g_source_unref (waiter->cancel_source);
+    }
+  g_clear_object (&waiter->task);
+  g_free (waiter->account_id);
+  g_free (waiter);
+}
+
+static gboolean
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  GPtrArray *waiters = g_hash_table_lookup (waiter->client->refreshes, waiter->account_id);
+  guint index;
+
+  if (waiters == NULL || !g_ptr_array_find (waiters, waiter, &index))
+    return G_SOURCE_REMOVE;
+
+  g_ptr_array_steal_index (waiters, index);
+  g_task_return_new_error (waiter->task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
+                           "Renewing the tokens was cancelled");
+  waiter_free (waiter);
+
+  return G_SOURCE_REMOVE;
+}
 
 static void
 refresh_data_free (RefreshData *data)
@@ -30,6 +72,7 @@ refresh_data_free (RefreshData *data)
   g_clear_object (&data->provider);
   g_clear_pointer (&data->tokens, lanyard_token_response_free);
   g_free (data->scope);
+  g_clear_error (&data->error);
   g_free (data);
 }
 
@@ -48,12 +91,12 @@ refresh_complete (RefreshData *data,
 
   for (guint i = 0; i < waiters->len; i++)
     {
-      GTask *waiter = g_ptr_array_index (waiters, i);
+      Waiter *waiter = g_ptr_array_index (waiters, i);
 
       if (error != NULL)
-        g_task_return_error (waiter, g_error_copy (error));
+        g_task_return_error (waiter->task, g_error_copy (error));
       else
-        g_task_return_pointer (waiter, g_object_ref (data->account), g_object_unref);
+        g_task_return_pointer (waiter->task, g_object_ref (data->account), g_object_unref);
     }
 
   g_clear_error (&error);
@@ -78,13 +121,43 @@ refreshed_account_kept_cb (GObject      *source,
    * take the new one, say so rather than pretend the stored account is fine. */
   if (!data->was_session_only && lanyard_account_get_session_only (data->account))
     {
-      refresh_complete (data, g_error_new (LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE,
-                                           "The renewed tokens could not be saved in the keyring; "
-                                           "they are kept for this session only"));
+      const GError *keyring_error = lanyard_client_keep_account_get_keyring_error (result);
+
+      refresh_complete (data, g_error_new (LANYARD_ERROR,
+                                           keyring_error != NULL ? keyring_error->code
+                                                                 : LANYARD_ERROR_KEYRING_UNAVAILABLE,
+                                           "The renewed tokens could not be saved in the keyring "
+                                           "(%s); they are kept for this session only",
+                                           keyring_error != NULL ? keyring_error->message : "unavailable"));
       return;
     }
 
   refresh_complete (data, NULL);
+}
+
+static void
+kept_then_complete_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
+    g_message ("Could not save the account after a failed renewal: %s", error->message);
+
+  refresh_complete (data, g_steal_pointer (&data->error));
+}
+
+/* Saves what is left of the account, then fails the refresh with @error:
+ * the caller must not hear of it before the keyring is up to date. */
+static void
+keep_then_fail (RefreshData *data,
+                GError      *error)
+{
+  data->error = error;
+  lanyard_client_keep_account_async (data->client, data->account, NULL,
+                                     kept_then_complete_cb, data);
 }
 
 static void
@@ -158,7 +231,8 @@ refreshed_id_token_validated_cb (GObject      *source,
         {
           lanyard_account_set_tokens (data->account, NULL, 0, data->tokens->refresh_token, NULL,
                                       (const char * const *) scopes);
-          lanyard_client_keep_account_async (data->client, data->account, NULL, NULL, NULL);
+          keep_then_fail (data, error);
+          return;
         }
       refresh_complete (data, error);
       return;
@@ -183,7 +257,8 @@ refreshed_cb (GObject      *source,
           /* A dead refresh token is worthless: drop it so the next call asks
            * for an interactive sign-in at once instead of failing again. */
           lanyard_account_forget_refresh_token (data->account);
-          lanyard_client_keep_account_async (data->client, data->account, NULL, NULL, NULL);
+          keep_then_fail (data, error);
+          return;
         }
       refresh_complete (data, error);
       return;
@@ -234,16 +309,29 @@ join_or_start_refresh (LanyardClient      *self,
 {
   const char *id = lanyard_account_get_id (account);
   GPtrArray *waiters = g_hash_table_lookup (self->refreshes, id);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Waiter *waiter = g_new0 (Waiter, 1);
   RefreshData *data;
+
+  waiter->client = self;
+  waiter->account_id = g_strdup (id);
+  waiter->task = task;
+  if (cancellable != NULL)
+    {
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancel_source, (GSourceFunc) (void (*) (void)) waiter_cancelled_cb,
+                             waiter, NULL);
+      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+    }
 
   if (waiters != NULL)
     {
-      g_ptr_array_add (waiters, task);
+      g_ptr_array_add (waiters, waiter);
       return;
     }
 
-  waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (waiters, task);
+  waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  g_ptr_array_add (waiters, waiter);
   g_hash_table_insert (self->refreshes, g_strdup (id), waiters);
 
   /* The refresh runs to its end even if the first caller cancels: the
@@ -326,7 +414,7 @@ lanyard_client_acquire_token_silent_async (LanyardClient       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_client_acquire_token_silent_async);
-  /* A caller that cancelled gets G_IO_ERROR_CANCELLED; a shared refresh goes on. */
+  /* A caller that cancels is answered at once; a shared refresh goes on. */
   g_task_set_check_cancellable (task, TRUE);
 
   data = g_new0 (SilentData, 1);
@@ -342,8 +430,16 @@ lanyard_client_acquire_token_silent_finish (LanyardClient  *self,
                                             GAsyncResult   *result,
                                             GError        **error)
 {
+  LanyardAccount *account;
+  GError *local_error = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_acquire_token_silent_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  /* GTask reports a cancellation as G_IO_ERROR_CANCELLED: ours is LANYARD_ERROR_CANCELLED. */
+  account = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+
+  return account;
 }

@@ -325,6 +325,8 @@ keep_account_saved_cb (GObject      *source,
 
       /* Never plaintext: with no usable keyring the account lives in memory. */
       g_message ("Keeping the account for this session only: %s", error->message);
+      g_object_set_data_full (G_OBJECT (task), "lanyard-keyring-error",
+                              g_error_copy (error), (GDestroyNotify) g_error_free);
       lanyard_account_set_session_only (account, TRUE);
       g_hash_table_replace (self->session_accounts,
                             g_strdup (lanyard_account_get_id (account)),
@@ -364,6 +366,12 @@ lanyard_client_keep_account_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const GError *
+lanyard_client_keep_account_get_keyring_error (GAsyncResult *result)
+{
+  return g_object_get_data (G_OBJECT (result), "lanyard-keyring-error");
 }
 
 void
