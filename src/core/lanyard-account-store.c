@@ -8,6 +8,12 @@
 
 #include <string.h>
 
+/* For secret_service_search_for_dbus_paths () and
+ * secret_service_get_secrets_for_dbus_paths (): listing by D-Bus path
+ * needs two calls for any number of accounts, where SecretItem objects cost
+ * several round trips each (a silent token with 1000 stored accounts took
+ * seconds). Part of libsecret's "unstable" API, unchanged since 0.7. */
+#define SECRET_API_SUBJECT_TO_CHANGE
 #include <libsecret/secret.h>
 
 #include "lanyard-account-store.h"
@@ -49,6 +55,9 @@ typedef struct
   char          *label;        /* save only */
   SecretValue   *value;        /* save only */
   GList         *items;        /* search results, SecretItem */
+  char         **paths;        /* list only: the items found, by D-Bus path */
+  GPtrArray     *accounts;     /* list only: LanyardAccount */
+  GPtrArray     *damaged;      /* list only: paths of unreadable items, then their errors */
   GList         *strays;       /* save only: other items of the same account */
 } Operation;
 
@@ -63,6 +72,9 @@ operation_free (gpointer data)
   g_clear_pointer (&op->label, g_free);
   g_clear_pointer (&op->value, secret_value_unref);
   g_list_free_full (g_steal_pointer (&op->items), g_object_unref);
+  g_clear_pointer (&op->paths, g_strfreev);
+  g_clear_pointer (&op->accounts, g_ptr_array_unref);
+  g_clear_pointer (&op->damaged, g_ptr_array_unref);
   g_list_free_full (g_steal_pointer (&op->strays), g_object_unref);
   g_free (op);
 }
@@ -168,10 +180,9 @@ compare_newest_first (gconstpointer a,
 }
 
 static LanyardAccount *
-account_from_item (SecretItem  *item,
-                   GError     **error)
+account_from_value (SecretValue  *value,
+                    GError      **error)
 {
-  g_autoptr(SecretValue) value = secret_item_get_secret (item);
   g_autoptr(LanyardAccount) account = NULL;
   const char *data;
   char *json;
@@ -198,6 +209,15 @@ account_from_item (SecretItem  *item,
   free_secret (json);
 
   return g_steal_pointer (&account);
+}
+
+static LanyardAccount *
+account_from_item (SecretItem  *item,
+                   GError     **error)
+{
+  g_autoptr(SecretValue) value = secret_item_get_secret (item);
+
+  return account_from_value (value, error);
 }
 
 static void
@@ -239,29 +259,9 @@ static void
 finish_list (GTask *task)
 {
   Operation *op = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (GList *l = op->items; l != NULL; l = l->next)
-    {
-      g_autoptr(GError) error = NULL;
-      LanyardAccount *account = account_from_item (l->data, &error);
-
-      if (account == NULL)
-        {
-          g_autofree char *label = secret_item_get_label (l->data);
-
-          /* The label and path let a user find the item in Seahorse; the
-           * content may hold tokens and is never printed. */
-          g_warning ("Skipping keyring item “%s” (%s): %s",
-                     label != NULL ? label : "", item_name (l->data), error->message);
-          continue;
-        }
-
-      g_ptr_array_add (accounts, account);
-    }
-
-  g_ptr_array_sort (accounts, compare_newest_first);
-  g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
+  g_ptr_array_sort (op->accounts, compare_newest_first);
+  g_task_return_pointer (task, g_steal_pointer (&op->accounts), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -384,6 +384,126 @@ search_cb (GObject      *object,
                                SECRET_COLLECTION_NONE,
                                g_task_get_cancellable (task),
                                default_collection_cb, g_object_ref (task));
+}
+
+static void warn_next_damaged (GTask *task);
+
+static void
+damaged_item_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(SecretItem) item = secret_item_new_for_dbus_path_finish (result, NULL);
+  g_autofree char *label = item != NULL ? secret_item_get_label (item) : NULL;
+
+  /* The label and path let a user find the item in Seahorse; the content
+   * may hold tokens and is never printed. */
+  g_warning ("Skipping keyring item “%s” (%s): %s", label != NULL ? label : "",
+             (const char *) g_ptr_array_index (op->damaged, 0),
+             (const char *) g_ptr_array_index (op->damaged, 1));
+  g_ptr_array_remove_range (op->damaged, 0, 2);
+  warn_next_damaged (task);
+}
+
+static void
+warn_next_damaged (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  if (op->damaged->len > 0)
+    {
+      secret_item_new_for_dbus_path (op->service, g_ptr_array_index (op->damaged, 0),
+                                     SECRET_ITEM_NONE, g_task_get_cancellable (task),
+                                     damaged_item_cb, g_object_ref (task));
+      return;
+    }
+
+  /* A list must also know that no locked collection hides further accounts. */
+  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                               SECRET_COLLECTION_NONE,
+                               g_task_get_cancellable (task),
+                               default_collection_cb, g_object_ref (task));
+}
+
+static void
+list_secrets_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
+  Operation *op = g_task_get_task_data (task);
+
+  secrets = secret_service_get_secrets_for_dbus_paths_finish (SECRET_SERVICE (object),
+                                                              result, &error);
+  if (secrets == NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; op->paths[i] != NULL; i++)
+    {
+      g_autoptr(GError) item_error = NULL;
+      LanyardAccount *account = account_from_value (g_hash_table_lookup (secrets, op->paths[i]),
+                                                    &item_error);
+
+      if (account != NULL)
+        {
+          g_ptr_array_add (op->accounts, account);
+          continue;
+        }
+      g_ptr_array_add (op->damaged, g_strdup (op->paths[i]));
+      g_ptr_array_add (op->damaged, g_strdup (item_error->message));
+    }
+
+  warn_next_damaged (task);
+}
+
+static void
+list_paths_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) locked = NULL;
+  Operation *op = g_task_get_task_data (task);
+
+  op->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  op->damaged = g_ptr_array_new_with_free_func (g_free);
+
+  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (object), result,
+                                                    &op->paths, &locked, &error))
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Locked items are listed, never unlocked (no prompt): say "locked". */
+  if (locked != NULL && locked[0] != NULL)
+    {
+      g_debug ("Keyring item %s is locked", locked[0]);
+      g_task_return_error (task, locked_error (op->kind));
+      return;
+    }
+
+  if (op->paths == NULL || op->paths[0] == NULL)
+    {
+      secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                                   SECRET_COLLECTION_NONE,
+                                   g_task_get_cancellable (task),
+                                   default_collection_cb, g_object_ref (task));
+      return;
+    }
+
+  /* All secrets in one call, whatever the number of accounts. */
+  secret_service_get_secrets_for_dbus_paths (op->service, (const char **) op->paths,
+                                             g_task_get_cancellable (task),
+                                             list_secrets_cb, g_object_ref (task));
 }
 
 static void delete_next_stray (GTask *task);
@@ -527,6 +647,14 @@ service_cb (GObject      *object,
                             SECRET_COLLECTION_DEFAULT, op->label, op->value,
                             g_task_get_cancellable (task),
                             store_cb, g_object_ref (task));
+      return;
+    }
+
+  if (op->kind == OPERATION_LIST)
+    {
+      secret_service_search_for_dbus_paths (op->service, &account_schema, op->attributes,
+                                            g_task_get_cancellable (task),
+                                            list_paths_cb, g_object_ref (task));
       return;
     }
 
