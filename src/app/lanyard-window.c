@@ -104,6 +104,9 @@ set_state (LanyardWindow      *self,
     return;
 
   self->state = state;
+  /* Page names only, never account data: tests and bug reports follow the
+   * window with G_MESSAGES_DEBUG=lanyard-app. */
+  g_debug ("Page: %s", pages[state]);
 
   if (state == LANYARD_WINDOW_STATE_SETUP)
     lanyard_setup_page_focus (self->setup_page);
@@ -170,6 +173,10 @@ lanyard_toast_new (const char *text)
                         NULL);
   gtk_widget_add_css_class (label, "heading");
   adw_toast_set_custom_title (toast, label);
+
+  /* What the user is told, for the same readers as the page changes. Toasts
+   * carry sentences for people, never tokens or codes (see lanyard-text.c). */
+  g_debug ("Toast: %s", text);
 
   return toast;
 }

@@ -1,0 +1,108 @@
+# lib-app.sh — sourced by Lanyard's display tests (bash), after tests/integration/lib.sh.
+#
+# The tests run inside tests/session/lanyard-test-session with LANYARD_TEST_DISPLAY=1 (a private
+# Xvfb, GSK_RENDERER=cairo, GTK_A11Y=none) and drive the real app (LANYARD_APP, set by meson) only
+# through its actions on the session bus — never through screen coordinates:
+#   app_start [VAR=VALUE...]  start the app with that environment (plus G_MESSAGES_DEBUG=lanyard-app)
+#                             and wait until it is on the bus -> APP_PID, APP_LOG
+#   app_action NAME           `gapplication action dev.lanyard.Lanyard NAME`
+#   app_activate NAME         the same through org.gtk.Actions.Activate (gdbus)
+#   app_state                 the page on screen: app.state's value (org.gtk.Actions.Describe)
+#   wait_state STATE [SECS]   wait for app.state; status 1 (and a diagnostic) on timeout
+#   app_quit                  app.quit, then wait for the process -> APP_RC
+#   app_toasts                every toast the app showed so far (its "Toast: " debug lines)
+#   app_pages                 every page change so far (its "Page: " debug lines)
+#   shot NAME                 screenshot of the screen, trimmed, to $LANYARD_TEST_SCREENSHOTS/NAME.png
+#   keyring_items             the number of Lanyard items in the test keyring (secret-tool)
+
+: "${LANYARD_APP:=}"
+: "${LANYARD_TEST_SCREENSHOTS:=${LANYARD_TEST_BUILDDIR:-$T}/screenshots}"
+APP_ID=dev.lanyard.Lanyard
+APP_PATH=/dev/lanyard/Lanyard
+APP_PID=
+_app_n=0
+
+require_app() {
+  if [ -z "$LANYARD_APP" ] || [ ! -x "$LANYARD_APP" ]; then bail_out "LANYARD_APP is not set to an executable lanyard"; fi
+  [ -n "${DISPLAY:-}" ] || bail_out "no DISPLAY: run in lanyard-test-session with LANYARD_TEST_DISPLAY=1"
+  mkdir -p "$LANYARD_TEST_SCREENSHOTS"
+}
+
+app_start() {
+  _app_n=$((_app_n + 1))
+  APP_LOG=$T/app-$_app_n.log
+  # `timeout` is the watchdog: a hung app fails the test instead of blocking the suite
+  env G_MESSAGES_DEBUG=lanyard-app "$@" timeout -k 5 150 "$LANYARD_APP" </dev/null >"$APP_LOG" 2>&1 &
+  APP_PID=$!
+  _LIB_BG_PIDS="${_LIB_BG_PIDS:-} $APP_PID"
+  if ! timeout 15 gdbus wait --session --timeout 15 "$APP_ID" 2>/dev/null; then
+    diag "the app did not appear on the bus" "$(tail -n 20 "$APP_LOG")"
+    return 1
+  fi
+}
+
+app_action() { timeout 10 gapplication action "$APP_ID" "$1" >/dev/null; }
+app_activate() {
+  timeout 10 gdbus call --session --dest "$APP_ID" --object-path "$APP_PATH" \
+    --method org.gtk.Actions.Activate "$1" '[]' '{}' >/dev/null
+}
+# prints the state, e.g. signed-out, from `((true, signature '', [<'signed-out'>]),)`
+app_state() {
+  timeout 5 gdbus call --session --dest "$APP_ID" --object-path "$APP_PATH" \
+    --method org.gtk.Actions.Describe state 2>/dev/null | sed -n "s/.*\[<'\([a-z-]*\)'>\].*/\1/p"
+}
+wait_state() {
+  local want=$1 n=$((${2:-20} * 10)) i got=
+  for i in $(seq 1 "$n"); do
+    got=$(app_state)
+    [ "$got" = "$want" ] && return 0
+    sleep 0.1
+  done
+  diag "app.state is '$got' after ${2:-20} s, expected '$want'" "--- app log (tail)" "$(tail -n 15 "$APP_LOG")"
+  return 1
+}
+app_quit() {
+  APP_RC=
+  app_action quit || true
+  local i
+  for i in $(seq 1 100); do
+    kill -0 "$APP_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$APP_PID" 2>/dev/null; then
+    diag "the app did not quit in 10 s"
+    kill -TERM "$APP_PID" 2>/dev/null || true
+  fi
+  APP_RC=0
+  wait "$APP_PID" 2>/dev/null || APP_RC=$?
+  _LIB_BG_PIDS=${_LIB_BG_PIDS// $APP_PID/}
+  # the bus name goes with the process; a new instance must not remote to a dying one
+  for i in $(seq 1 50); do
+    gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+      --method org.freedesktop.DBus.NameHasOwner "$APP_ID" 2>/dev/null | grep -q true || break
+    sleep 0.1
+  done
+}
+app_toasts() { sed -n 's/.*Toast: //p' "$APP_LOG"; }
+app_pages() { sed -n 's/.*Page: //p' "$APP_LOG"; }
+
+# shot NAME — after the page's crossfade (200 ms) and a toast's slide-in have finished
+shot() {
+  local out=$LANYARD_TEST_SCREENSHOTS/$1.png
+  sleep "${SHOT_DELAY:-0.8}"
+  if ! command -v import >/dev/null 2>&1; then
+    skip "screenshot $1" "ImageMagick's import is not installed"
+    return 0
+  fi
+  mkdir -p "$LANYARD_TEST_SCREENSHOTS"
+  rm -f "$out"
+  if import -window root -trim +repage "$out" 2>"$T/import.err" && [ -s "$out" ]; then
+    pass "screenshot $1 -> $out"
+  else
+    fail "screenshot $1" "$(cat "$T/import.err")"
+  fi
+}
+
+keyring_items() {
+  secret-tool search --all xdg:schema dev.lanyard.Lanyard.Account 2>/dev/null | grep -c '^\[' || true
+}
