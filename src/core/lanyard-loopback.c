@@ -8,10 +8,7 @@
  * sockets are ours: a GSocketService listens on 127.0.0.1 and ::1, counts
  * and times connections, and hands each one to the SoupServer with
  * soup_server_accept_iostream() behind a LanyardLoopbackConn input stream
- * that counts bytes: it never reads past the header budget before the
- * blank line that ends the headers, nor past a drain budget after it.
- * Every response says "Connection: close", so each connection carries
- * exactly one request and those budgets are per request.
+ * that enforces the size limits (lanyard-loopback-conn.c).
  */
 #define G_LOG_DOMAIN "lanyard-loopback"
 
@@ -23,6 +20,7 @@
 
 #include "lanyard-error.h"
 #include "lanyard-loopback.h"
+#include "lanyard-loopback-conn.h"
 #include "lanyard-loopback-page.h"
 #include "lanyard-loopback-private.h"
 #include "lanyard-pkce.h"
@@ -40,35 +38,15 @@
 #define DRAIN_FACTOR 4
 
 /* ------------------------------------------------------------------------ */
-/* One accepted connection                                                  */
+/* The listener                                                             */
 /* ------------------------------------------------------------------------ */
 
-#define LANYARD_TYPE_LOOPBACK_CONN (lanyard_loopback_conn_get_type ())
-G_DECLARE_FINAL_TYPE (LanyardLoopbackConn, lanyard_loopback_conn, LANYARD, LOOPBACK_CONN, GFilterInputStream)
-
-struct _LanyardLoopbackConn
-{
-  GFilterInputStream  parent_instance;
-
-  LanyardLoopback    *owner;        /* unowned; cleared by whichever goes first */
-  GSocketConnection  *connection;
-  GSocketAddress     *remote;
-  guint               deadline_id;
-  guint               idle_timeout_ms;
-
-  /* Held: answered later by finish_page(), so never dropped with the rest. */
-  guint               held : 1;
-  guint               released : 1;
-  guint               in_body : 1;
-  guint               seen_line : 1;
-  guint               bad_length : 1;
-
-  gsize               header_left;
-  gsize               body_left;
-  gsize               line_len;
-  guint8              last_byte;
-  char                line_start[48];
-};
+/* Our books on one accepted connection. */
+typedef struct {
+  LanyardLoopbackConn *conn;        /* unowned: libsoup owns it */
+  guint                held : 1;    /* answered later by finish_page() */
+  guint                complete : 1; /* its request has been read */
+} Peer;
 
 struct _LanyardLoopback
 {
@@ -88,7 +66,7 @@ struct _LanyardLoopback
   GSocketService      *service;
   GPtrArray           *sockets;
   SoupServer          *server;
-  GList               *conns;       /* LanyardLoopbackConn, unowned */
+  GQueue               peers;       /* Peer, oldest first */
 
   GTask               *task;
   char                *expected_state;
@@ -104,344 +82,7 @@ struct _LanyardLoopback
   guint                listening : 1;
 };
 
-static void lanyard_loopback_conn_pollable_iface_init (GPollableInputStreamInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardLoopbackConn, lanyard_loopback_conn, G_TYPE_FILTER_INPUT_STREAM,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
-                                                      lanyard_loopback_conn_pollable_iface_init))
-
 G_DEFINE_FINAL_TYPE (LanyardLoopback, lanyard_loopback, G_TYPE_OBJECT)
-
-static GInputStream *
-conn_base (LanyardLoopbackConn *conn)
-{
-  return g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (conn));
-}
-
-/* Stops the peer: libsoup, polling the socket, sees the end and lets go. */
-static void
-conn_drop (LanyardLoopbackConn *conn)
-{
-  GSocket *socket = g_socket_connection_get_socket (conn->connection);
-
-  g_clear_handle_id (&conn->deadline_id, g_source_remove);
-  g_socket_shutdown (socket, TRUE, TRUE, NULL);
-}
-
-static gboolean
-conn_deadline_cb (gpointer user_data)
-{
-  LanyardLoopbackConn *conn = user_data;
-
-  conn->deadline_id = 0;
-  g_debug ("Dropping a connection idle for %u ms", conn->idle_timeout_ms);
-  conn_drop (conn);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-conn_arm_deadline (LanyardLoopbackConn *conn)
-{
-  g_clear_handle_id (&conn->deadline_id, g_source_remove);
-  conn->deadline_id = g_timeout_add (conn->idle_timeout_ms, conn_deadline_cb, conn);
-}
-
-/* libsoup has closed the stream (or dropped its last reference): close the
- * socket and leave the owner's books. */
-static void
-conn_release (LanyardLoopbackConn *conn)
-{
-  if (conn->released)
-    return;
-  conn->released = TRUE;
-
-  g_clear_handle_id (&conn->deadline_id, g_source_remove);
-
-  if (conn->owner != NULL)
-    {
-      conn->owner->conns = g_list_remove (conn->owner->conns, conn);
-      conn->owner = NULL;
-    }
-
-  g_io_stream_close (G_IO_STREAM (conn->connection), NULL, NULL);
-}
-
-/* Limits @count so that no read crosses the current budget. */
-static gboolean
-conn_clamp (LanyardLoopbackConn  *conn,
-            gsize                *count,
-            GError              **error)
-{
-  gsize left = conn->in_body ? conn->body_left : conn->header_left;
-
-  if (conn->bad_length)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Invalid Content-Length");
-      return FALSE;
-    }
-
-  if (left == 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                           conn->in_body ? "Request body too large" : "Request headers too large");
-      return FALSE;
-    }
-
-  *count = MIN (*count, left);
-  return TRUE;
-}
-
-/* libsoup 3.2 hands a Content-Length it parsed as negative to its body
- * stream, which warns (and aborts under G_DEBUG=fatal-warnings): any local
- * process could do that. Only 1 to 18 digits pass. */
-static gboolean
-is_bad_content_length (const char *line,
-                       gsize       len)
-{
-  static const char name[] = "content-length";
-  gsize i = strlen (name);
-  guint digits = 0;
-
-  if (len < i || g_ascii_strncasecmp (line, name, i) != 0)
-    return FALSE;
-  while (i < len && (line[i] == ' ' || line[i] == '\t'))
-    i++;
-  if (i == len || line[i] != ':')
-    return FALSE;
-
-  /* A Content-Length line longer than our copy of it is bad anyway. */
-  if (len > sizeof ((LanyardLoopbackConn *) NULL)->line_start)
-    return TRUE;
-
-  for (i++; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-    ;
-  for (; i < len && g_ascii_isdigit (line[i]); i++)
-    digits++;
-  for (; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
-    ;
-
-  return i != len || digits == 0 || digits > 18;
-}
-
-/* Charges @n bytes just read. The header block ends with the first empty
- * line ("\n" or "\r\n") after a non-empty one; what follows is body. */
-static void
-conn_account (LanyardLoopbackConn *conn,
-              const guint8        *buffer,
-              gsize                n)
-{
-  gsize i = 0;
-
-  while (!conn->in_body && i < n)
-    {
-      guint8 c = buffer[i++];
-
-      conn->header_left--;
-
-      if (c == '\n')
-        {
-          gboolean empty = conn->line_len == 0 ||
-                           (conn->line_len == 1 && conn->last_byte == '\r');
-
-          if (empty && conn->seen_line)
-            conn->in_body = TRUE;
-          else if (!empty)
-            conn->seen_line = TRUE;
-
-          if (is_bad_content_length (conn->line_start, conn->line_len))
-            conn->bad_length = TRUE;
-          conn->line_len = 0;
-        }
-      else
-        {
-          if (conn->line_len < sizeof conn->line_start)
-            conn->line_start[conn->line_len] = c;
-          conn->line_len++;
-        }
-
-      conn->last_byte = c;
-    }
-
-  conn->body_left -= MIN (conn->body_left, n - i);
-}
-
-/* After a read: refuses what libsoup must not see. */
-static gssize
-conn_check (LanyardLoopbackConn  *conn,
-            gssize                n,
-            GError              **error)
-{
-  if (n > 0 && conn->bad_length)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "Invalid Content-Length");
-      return -1;
-    }
-
-  return n;
-}
-
-static gssize
-lanyard_loopback_conn_read (GInputStream  *stream,
-                            void          *buffer,
-                            gsize          count,
-                            GCancellable  *cancellable,
-                            GError       **error)
-{
-  LanyardLoopbackConn *conn = LANYARD_LOOPBACK_CONN (stream);
-  gssize n;
-
-  if (!conn_clamp (conn, &count, error))
-    return -1;
-
-  n = g_input_stream_read (conn_base (conn), buffer, count, cancellable, error);
-  if (n > 0)
-    conn_account (conn, buffer, n);
-
-  return conn_check (conn, n, error);
-}
-
-static gssize
-lanyard_loopback_conn_skip (GInputStream  *stream,
-                            gsize          count,
-                            GCancellable  *cancellable,
-                            GError       **error)
-{
-  guint8 buffer[4096];
-
-  /* Through read(), so that skipped bytes are charged too. */
-  return lanyard_loopback_conn_read (stream, buffer, MIN (count, sizeof buffer), cancellable, error);
-}
-
-static gboolean
-lanyard_loopback_conn_close (GInputStream  *stream,
-                             GCancellable  *cancellable,
-                             GError       **error)
-{
-  conn_release (LANYARD_LOOPBACK_CONN (stream));
-  return TRUE;
-}
-
-static gboolean
-lanyard_loopback_conn_can_poll (GPollableInputStream *stream)
-{
-  LanyardLoopbackConn *conn = LANYARD_LOOPBACK_CONN (stream);
-
-  return g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn_base (conn)));
-}
-
-static gboolean
-lanyard_loopback_conn_is_readable (GPollableInputStream *stream)
-{
-  LanyardLoopbackConn *conn = LANYARD_LOOPBACK_CONN (stream);
-
-  return g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (conn_base (conn)));
-}
-
-static GSource *
-lanyard_loopback_conn_create_source (GPollableInputStream *stream,
-                                     GCancellable         *cancellable)
-{
-  LanyardLoopbackConn *conn = LANYARD_LOOPBACK_CONN (stream);
-  g_autoptr(GSource) base_source = NULL;
-
-  /* g_pollable_source_new_full() gives the child its dummy callback; a
-   * second one would destroy it (GLib 2.74). */
-  base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (conn_base (conn)), NULL);
-
-  return g_pollable_source_new_full (stream, base_source, cancellable);
-}
-
-static gssize
-lanyard_loopback_conn_read_nonblocking (GPollableInputStream  *stream,
-                                        void                  *buffer,
-                                        gsize                  count,
-                                        GError               **error)
-{
-  LanyardLoopbackConn *conn = LANYARD_LOOPBACK_CONN (stream);
-  gssize n;
-
-  if (!conn_clamp (conn, &count, error))
-    return -1;
-
-  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (conn_base (conn)),
-                                                buffer, count, NULL, error);
-  if (n > 0)
-    conn_account (conn, buffer, n);
-
-  return conn_check (conn, n, error);
-}
-
-static void
-lanyard_loopback_conn_pollable_iface_init (GPollableInputStreamInterface *iface)
-{
-  iface->can_poll = lanyard_loopback_conn_can_poll;
-  iface->is_readable = lanyard_loopback_conn_is_readable;
-  iface->create_source = lanyard_loopback_conn_create_source;
-  iface->read_nonblocking = lanyard_loopback_conn_read_nonblocking;
-}
-
-static void
-lanyard_loopback_conn_finalize (GObject *object)
-{
-  LanyardLoopbackConn *conn = LANYARD_LOOPBACK_CONN (object);
-
-  conn_release (conn);
-  g_clear_object (&conn->connection);
-  g_clear_object (&conn->remote);
-
-  G_OBJECT_CLASS (lanyard_loopback_conn_parent_class)->finalize (object);
-}
-
-static void
-lanyard_loopback_conn_class_init (LanyardLoopbackConnClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
-
-  object_class->finalize = lanyard_loopback_conn_finalize;
-
-  input_class->read_fn = lanyard_loopback_conn_read;
-  input_class->skip = lanyard_loopback_conn_skip;
-  input_class->close_fn = lanyard_loopback_conn_close;
-}
-
-static void
-lanyard_loopback_conn_init (LanyardLoopbackConn *conn)
-{
-}
-
-static LanyardLoopbackConn *
-lanyard_loopback_conn_new (LanyardLoopback   *owner,
-                           GSocketConnection *connection,
-                           GSocketAddress    *remote)
-{
-  LanyardLoopbackConn *conn;
-
-  conn = g_object_new (LANYARD_TYPE_LOOPBACK_CONN,
-                       "base-stream", g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                       "close-base-stream", FALSE,
-                       NULL);
-  conn->owner = owner;
-  conn->connection = g_object_ref (connection);
-  conn->remote = g_object_ref (remote);
-  conn->header_left = owner->max_header_bytes;
-  conn->body_left = owner->max_body_bytes * DRAIN_FACTOR;
-  conn->idle_timeout_ms = owner->idle_timeout_ms;
-
-  owner->conns = g_list_prepend (owner->conns, conn);
-
-  /* A connection gets one deadline for its whole request: a slow one is as
-   * bad as an idle one. */
-  conn_arm_deadline (conn);
-
-  return conn;
-}
-
-/* ------------------------------------------------------------------------ */
-/* The listener                                                             */
-/* ------------------------------------------------------------------------ */
 
 typedef struct {
   char   *code;
@@ -522,32 +163,92 @@ socket_address_equal (GSocketAddress *a,
 }
 
 /* The remote address tells connections apart: all of them end at our port. */
-static LanyardLoopbackConn *
-lanyard_loopback_find_conn (LanyardLoopback   *self,
+static Peer *
+lanyard_loopback_find_peer (LanyardLoopback   *self,
                             SoupServerMessage *msg)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
-  for (GList *l = self->conns; l != NULL; l = l->next)
-    {
-      LanyardLoopbackConn *conn = l->data;
+  if (remote == NULL)
+    return NULL;
 
-      if (remote != NULL && socket_address_equal (conn->remote, remote))
-        return conn;
+  for (GList *l = self->peers.head; l != NULL; l = l->next)
+    {
+      Peer *peer = l->data;
+
+      if (!lanyard_loopback_conn_is_dropped (peer->conn) &&
+          socket_address_equal (lanyard_loopback_conn_get_remote (peer->conn), remote))
+        return peer;
     }
 
   return NULL;
 }
 
 static void
+peer_released_cb (LanyardLoopbackConn *conn,
+                  gpointer             user_data)
+{
+  LanyardLoopback *self = LANYARD_LOOPBACK (user_data);
+
+  for (GList *l = self->peers.head; l != NULL; l = l->next)
+    {
+      Peer *peer = l->data;
+
+      if (peer->conn == conn)
+        {
+          g_queue_delete_link (&self->peers, l);
+          g_free (peer);
+          return;
+        }
+    }
+}
+
+/* Connections that count against the cap: dropped ones are on their way out. */
+static guint
+lanyard_loopback_count_live (LanyardLoopback *self)
+{
+  guint n = 0;
+
+  for (GList *l = self->peers.head; l != NULL; l = l->next)
+    if (!lanyard_loopback_conn_is_dropped (((Peer *) l->data)->conn))
+      n++;
+
+  return n;
+}
+
+/* Who makes room for a new connection: never the held one, nor one whose
+ * request was read (it is being answered). The oldest that has sent
+ * nothing goes first, so that a real browser in the middle of its request
+ * outlives a flood of silent sockets; then the oldest of the rest. */
+static Peer *
+lanyard_loopback_pick_victim (LanyardLoopback *self)
+{
+  Peer *fallback = NULL;
+
+  for (GList *l = self->peers.head; l != NULL; l = l->next)
+    {
+      Peer *peer = l->data;
+
+      if (peer->held || peer->complete || lanyard_loopback_conn_is_dropped (peer->conn))
+        continue;
+      if (!lanyard_loopback_conn_has_input (peer->conn))
+        return peer;
+      if (fallback == NULL)
+        fallback = peer;
+    }
+
+  return fallback;
+}
+
+static void
 lanyard_loopback_drop_connections (LanyardLoopback *self)
 {
-  for (GList *l = self->conns; l != NULL; l = l->next)
+  for (GList *l = self->peers.head; l != NULL; l = l->next)
     {
-      LanyardLoopbackConn *conn = l->data;
+      Peer *peer = l->data;
 
-      if (!conn->held)
-        conn_drop (conn);
+      if (!peer->held)
+        lanyard_loopback_conn_drop (peer->conn);
     }
 }
 
@@ -794,16 +495,16 @@ lanyard_loopback_take (LanyardLoopback   *self,
                        char              *code,
                        GError            *error)
 {
-  LanyardLoopbackConn *conn = lanyard_loopback_find_conn (self, msg);
+  Peer *peer = lanyard_loopback_find_peer (self, msg);
 
   soup_server_message_pause (msg);
   g_set_object (&self->held_msg, msg);
 
-  if (conn != NULL)
+  if (peer != NULL)
     {
-      conn->held = TRUE;
-      g_clear_handle_id (&conn->deadline_id, g_source_remove);
-      g_set_weak_pointer (&self->held_conn, conn);
+      peer->held = TRUE;
+      lanyard_loopback_conn_disarm_deadline (peer->conn);
+      g_set_weak_pointer (&self->held_conn, peer->conn);
     }
 
   lanyard_loopback_complete (self, code, error, TRUE);
@@ -1024,6 +725,18 @@ got_chunk_cb (SoupServerMessage *msg,
     reject_body (msg);
 }
 
+/* The whole request is in: its connection is no longer one to evict. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  Peer *peer = lanyard_loopback_find_peer (LANYARD_LOOPBACK (user_data), msg);
+
+  if (peer != NULL)
+    peer->complete = TRUE;
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -1048,6 +761,7 @@ incoming_cb (GSocketService    *service,
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(LanyardLoopbackConn) conn = NULL;
   g_autoptr(GIOStream) stream = NULL;
+  Peer *peer;
   g_autoptr(GError) error = NULL;
 
   if (!self->listening)
@@ -1056,11 +770,21 @@ incoming_cb (GSocketService    *service,
       return TRUE;
     }
 
-  if (g_list_length (self->conns) >= self->max_connections)
+  /* Refusing the newcomer would let a local process that holds the
+   * connections open keep the browser out until the idle deadline. */
+  if (lanyard_loopback_count_live (self) >= self->max_connections)
     {
-      g_debug ("%u connections open already; closing a new one", self->max_connections);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
+      Peer *victim = lanyard_loopback_pick_victim (self);
+
+      if (victim == NULL)
+        {
+          g_debug ("%u connections busy; closing a new one", self->max_connections);
+          g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+          return TRUE;
+        }
+
+      g_debug ("%u connections open; dropping the oldest unfinished one", self->max_connections);
+      lanyard_loopback_conn_drop (victim->conn);
     }
 
   local = g_socket_connection_get_local_address (connection, &error);
@@ -1073,7 +797,13 @@ incoming_cb (GSocketService    *service,
       return TRUE;
     }
 
-  conn = lanyard_loopback_conn_new (self, connection, remote);
+  conn = lanyard_loopback_conn_new (connection, remote, self->max_header_bytes,
+                                    self->max_body_bytes * DRAIN_FACTOR, self->idle_timeout_ms,
+                                    peer_released_cb, self);
+  peer = g_new0 (Peer, 1);
+  peer->conn = conn;
+  g_queue_push_tail (&self->peers, peer);
+
   stream = g_simple_io_stream_new (G_INPUT_STREAM (conn),
                                    g_io_stream_get_output_stream (G_IO_STREAM (connection)));
 
@@ -1247,9 +977,13 @@ lanyard_loopback_dispose (GObject *object)
 
   /* Connections still in flight (the answered one being written) outlive
    * us; they must not call back. */
-  for (GList *l = self->conns; l != NULL; l = l->next)
-    LANYARD_LOOPBACK_CONN (l->data)->owner = NULL;
-  g_clear_pointer (&self->conns, g_list_free);
+  while (!g_queue_is_empty (&self->peers))
+    {
+      Peer *peer = g_queue_pop_head (&self->peers);
+
+      lanyard_loopback_conn_disown (peer->conn);
+      g_free (peer);
+    }
   g_clear_weak_pointer (&self->held_conn);
 
   if (self->service != NULL)
@@ -1303,6 +1037,7 @@ lanyard_loopback_init (LanyardLoopback *self)
   self->server = soup_server_new ("raw-paths", TRUE, NULL);
   soup_server_add_handler (self->server, "/", server_callback, self, NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-read", G_CALLBACK (request_read_cb), self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1470,7 +1205,7 @@ lanyard_loopback_finish_page (LanyardLoopback *self,
       flush->timeout_id = g_timeout_add (self->idle_timeout_ms + 1000, flush_timeout_cb, flush);
 
       if (self->held_conn != NULL)
-        conn_arm_deadline (self->held_conn);
+        lanyard_loopback_conn_arm_deadline (self->held_conn);
       g_clear_weak_pointer (&self->held_conn);
 
       soup_server_message_unpause (msg);
@@ -1526,7 +1261,7 @@ lanyard_loopback_get_n_connections (LanyardLoopback *self)
 {
   g_return_val_if_fail (LANYARD_IS_LOOPBACK (self), 0);
 
-  return g_list_length (self->conns);
+  return lanyard_loopback_count_live (self);
 }
 
 GPtrArray *
@@ -1541,4 +1276,13 @@ lanyard_loopback_get_listen_sockets (LanyardLoopback *self)
     g_ptr_array_add (sockets, g_ptr_array_index (self->sockets, i));
 
   return sockets;
+}
+
+GHashTable *
+lanyard_loopback_parse_form (const char *data,
+                             gsize       len)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  return parse_form (data != NULL ? data : "", len);
 }

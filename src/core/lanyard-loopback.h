@@ -42,8 +42,10 @@ void             lanyard_loopback_set_timeout       (LanyardLoopback  *self,
  * or POST with an urlencoded body, whose "state" equals @expected_state
  * (constant-time). Everything else is answered 404/405/415/400/413 with a
  * short page and the wait goes on; so is a request whose Host is not ours
- * (DNS rebinding) or whose parameters repeat. Over-long headers and idle or
- * surplus connections are closed instead. Call it before opening the
+ * (DNS rebinding) or whose parameters repeat. Over-long headers and idle
+ * connections are closed instead; a new connection beyond the cap makes
+ * room by closing the oldest one whose request has not arrived (silent ones
+ * first; never the held one). Call it before opening the
  * browser: earlier requests get 503.
  * When @expected_issuer is set, an "iss" parameter must equal it (and must be
  * present when @iss_required), else the wait fails with

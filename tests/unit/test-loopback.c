@@ -12,6 +12,7 @@
 
 #include "lanyard-error.h"
 #include "lanyard-loopback.h"
+#include "lanyard-loopback-conn.h"
 #include "lanyard-loopback-page.h"
 #include "lanyard-loopback-private.h"
 #include "lanyard-test-utils.h"
@@ -941,42 +942,106 @@ connected_cb (GObject      *source,
   state->pending--;
 }
 
+/* Opens @n connections to @port and waits until all are connected. */
+static GPtrArray *
+connect_many (guint16 port,
+              guint   n)
+{
+  g_autoptr(GSocketClient) client = socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  ConnectState state = { g_ptr_array_new_with_free_func (g_object_unref), n };
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  for (guint i = 0; i < n; i++)
+    g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), NULL, connected_cb, &state);
+
+  while (state.pending > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (state.pending, ==, 0);
+
+  return state.connections;
+}
+
 static void
 test_connection_cap (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GSocketClient) client = socket_client_new ();
-  g_autoptr(GSocketAddress) address = NULL;
-  ConnectState state = { g_ptr_array_new_with_free_func (g_object_unref), 100 };
-  gint64 deadline;
+  g_autoptr(GPtrArray) connections = NULL;
+  gint64 begin;
 
-  lanyard_loopback_set_limits (f->loopback, 0, 800, 0, 0);
   start_wait (f, NULL, FALSE, NULL);
 
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", lanyard_loopback_get_port (f->loopback));
-  for (guint i = 0; i < 100; i++)
-    g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), NULL, connected_cb, &state);
-
-  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
-  while (state.pending > 0 && g_get_monotonic_time () < deadline)
+  /* A local process holds 100 silent connections open; the idle deadline
+   * (10 s) is far away. */
+  connections = connect_many (lanyard_loopback_get_port (f->loopback), 100);
+  g_assert_cmpuint (connections->len, ==, 100);
+  for (guint i = 0; i < 20; i++)
     {
-      g_main_context_iteration (NULL, TRUE);
+      spin (5);
       g_assert_cmpuint (lanyard_loopback_get_n_connections (f->loopback), <=, LANYARD_LOOPBACK_MAX_CONNECTIONS);
     }
-  g_assert_cmpuint (state.pending, ==, 0);
-  g_assert_cmpuint (state.connections->len, >, LANYARD_LOOPBACK_MAX_CONNECTIONS);
-  g_assert_cmpuint (lanyard_loopback_get_n_connections (f->loopback), <=, LANYARD_LOOPBACK_MAX_CONNECTIONS);
+  g_assert_cmpuint (lanyard_loopback_get_n_connections (f->loopback), ==, LANYARD_LOOPBACK_MAX_CONNECTIONS);
 
-  /* The idle ones are dropped in time, though the client keeps them open. */
-  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-  while (lanyard_loopback_get_n_connections (f->loopback) > 0 && g_get_monotonic_time () < deadline)
-    spin (10);
-  g_assert_cmpuint (lanyard_loopback_get_n_connections (f->loopback), ==, 0);
-
+  /* The browser still gets in at once: the oldest silent one makes room. */
+  begin = g_get_monotonic_time ();
   assert_still_waiting (f);
   assert_real_response_succeeds (f);
+  g_assert_cmpint (g_get_monotonic_time () - begin, <, 2 * G_TIME_SPAN_SECOND);
+}
 
-  g_ptr_array_unref (state.connections);
+static void
+test_connection_flood (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = socket_client_new ();
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketConnection) browser = NULL;
+  g_autoptr(GPtrArray) flood = NULL;
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *code = NULL;
+  guint16 port = lanyard_loopback_get_port (f->loopback);
+  RawState state = { TRUE, FALSE };
+  GOutputStream *out;
+  gsize half;
+
+  start_wait (f, NULL, FALSE, NULL);
+
+  request = g_strdup_printf ("POST /callback HTTP/1.1\r\nHost: localhost:%u\r\n"
+                             "Content-Type: application/x-www-form-urlencoded\r\n"
+                             "Content-Length: %zu\r\n\r\ncode=%s&state=%s",
+                             port, strlen ("code=" CODE "&state=" STATE), CODE, STATE);
+  half = strlen (request) / 2;
+
+  /* The browser has sent half of its request... */
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  browser = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (browser));
+  g_output_stream_write_all (out, request, half, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_splice_async (memory, g_io_stream_get_input_stream (G_IO_STREAM (browser)),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL,
+                                raw_read_cb, &state);
+  spin (50);
+
+  /* ...when 100 connections arrive; then it sends the rest. */
+  flood = connect_many (port, 100);
+  spin (50);
+  g_assert_cmpuint (lanyard_loopback_get_n_connections (f->loopback), <=, LANYARD_LOOPBACK_MAX_CONNECTIONS);
+  g_output_stream_write_all (out, request + half, strlen (request) - half, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  code = finish_wait (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (code, ==, CODE);
+
+  lanyard_loopback_finish_page (f->loopback, TRUE, "Signed in", NULL);
+  lanyard_test_wait_for (&state.read);
+  reply = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  g_assert_true (bytes_start_with (reply, "HTTP/1.1 200"));
 }
 
 static void
@@ -1458,6 +1523,407 @@ test_page (void)
   g_assert_cmpuint (strlen (long_page), <, 4000);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The connection stream's sources, used the way libsoup uses them          */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+flag_source_cb (GObject  *stream,
+                gpointer  user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* What SoupFilterInputStream and soup_message_io_data_get_source() do with
+ * a stream's source: a dummy callback, then a child of their own source.
+ * A source that already had a callback would be destroyed by the dummy
+ * one (GLib 2.74), and adding it would be a critical. */
+static void
+wait_like_libsoup (GPollableInputStream *stream,
+                   GCancellable         *cancellable)
+{
+  g_autoptr(GSource) child = g_pollable_input_stream_create_source (stream, cancellable);
+  g_autoptr(GSource) parent = g_pollable_source_new (G_OBJECT (stream));
+  gboolean ready = FALSE;
+
+  g_source_set_dummy_callback (child);
+  g_assert_false (g_source_is_destroyed (child));
+  g_source_add_child_source (parent, child);
+  g_source_set_callback (parent, G_SOURCE_FUNC (flag_source_cb), &ready, NULL);
+  g_source_attach (parent, NULL);
+  lanyard_test_wait_for (&ready);
+  g_source_destroy (parent);
+}
+
+static void
+test_conn_sources (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketClient) client = socket_client_new ();
+  g_autoptr(GSocketConnection) peer = NULL;
+  g_autoptr(GSocketConnection) accepted = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(LanyardLoopbackConn) conn = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GPollableInputStream *stream;
+  GOutputStream *out;
+  char buffer[64];
+  gssize n;
+
+  g_socket_listener_add_address (listener, any_port, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+  peer = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (bound), NULL, &error);
+  g_assert_no_error (error);
+  accepted = g_socket_listener_accept (listener, NULL, NULL, &error);
+  g_assert_no_error (error);
+  remote = g_socket_connection_get_remote_address (accepted, &error);
+  g_assert_no_error (error);
+
+  /* A 32-byte header budget. */
+  conn = lanyard_loopback_conn_new (accepted, remote, 32, 64, 10000, NULL, NULL);
+  stream = G_POLLABLE_INPUT_STREAM (conn);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (peer));
+  g_assert_false (lanyard_loopback_conn_has_input (conn));
+
+  /* Waiting for data, with and without a cancellable, again and again. */
+  g_output_stream_write_all (out, "GET / HTTP/1.1\r\n", 16, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    wait_like_libsoup (stream, i % 2 ? cancellable : NULL);
+  n = g_pollable_input_stream_read_nonblocking (stream, buffer, 8, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 8);
+  g_assert_true (lanyard_loopback_conn_has_input (conn));
+  wait_like_libsoup (stream, NULL);
+  n = g_pollable_input_stream_read_nonblocking (stream, buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 8);
+
+  /* Over the budget: the next read fails, and waiting for it ends at once
+   * though the peer sends nothing more. */
+  g_output_stream_write_all (out, "X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 36, NULL, NULL, &error);
+  g_assert_no_error (error);
+  wait_like_libsoup (stream, NULL);
+  n = g_pollable_input_stream_read_nonblocking (stream, buffer, sizeof buffer, NULL, &error);
+  g_assert_cmpint (n, ==, 16);
+  g_assert_no_error (error);
+  g_assert_true (g_pollable_input_stream_is_readable (stream));
+  wait_like_libsoup (stream, cancellable);
+  n = g_pollable_input_stream_read_nonblocking (stream, buffer, sizeof buffer, NULL, &error);
+  g_assert_cmpint (n, ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Stress: the real response, delivered many ways                           */
+/* ------------------------------------------------------------------------ */
+
+/* A raw client that writes its request in pieces, with pauses between. */
+typedef struct {
+  GSocketConnection *connection;
+  GOutputStream     *memory;
+  GPtrArray         *chunks;       /* GBytes */
+  guint              next;
+  guint              max_delay_ms;
+  gboolean           written;
+  gboolean           read;
+} Dribble;
+
+static void dribble_next (Dribble *d);
+
+static void
+dribble_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Dribble *d = user_data;
+
+  /* The server may hang up first; then the rest is not sent. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      d->written = TRUE;
+      return;
+    }
+
+  dribble_next (d);
+}
+
+static gboolean
+dribble_write_cb (gpointer user_data)
+{
+  Dribble *d = user_data;
+  GBytes *chunk = g_ptr_array_index (d->chunks, d->next++);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (d->connection)),
+                                   g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk),
+                                   G_PRIORITY_DEFAULT, NULL, dribble_written_cb, d);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dribble_next (Dribble *d)
+{
+  guint delay;
+
+  if (d->next == d->chunks->len)
+    {
+      d->written = TRUE;
+      return;
+    }
+
+  delay = d->max_delay_ms > 0 ? (guint) g_test_rand_int_range (0, d->max_delay_ms + 1) : 0;
+  if (delay == 0 && d->next == 0)
+    dribble_write_cb (d);
+  else
+    g_timeout_add (delay, dribble_write_cb, d);
+}
+
+static void
+dribble_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Dribble *d = user_data;
+
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, NULL);
+  d->read = TRUE;
+}
+
+/* Cuts @request into up to four pieces; one cut often falls right where the
+ * headers end, as browsers do. */
+static Dribble *
+dribble_start (guint16     port,
+               const char *request,
+               guint       max_delay_ms)
+{
+  g_autoptr(GSocketClient) client = socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  g_autoptr(GError) error = NULL;
+  Dribble *d = g_new0 (Dribble, 1);
+  gsize len = strlen (request);
+  const char *blank = strstr (request, "\r\n\r\n");
+  gsize cuts[4];
+  guint n_cuts = 0;
+  gsize at = 0;
+
+  d->connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+  g_assert_no_error (error);
+  d->memory = g_memory_output_stream_new_resizable ();
+  d->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  d->max_delay_ms = max_delay_ms;
+
+  if (blank != NULL && g_test_rand_bit ())
+    cuts[n_cuts++] = blank - request + 4;
+  for (guint i = g_test_rand_int_range (0, 3); i > 0; i--)
+    cuts[n_cuts++] = g_test_rand_int_range (1, len);
+
+  for (guint i = 0; i <= n_cuts; i++)
+    {
+      gsize end = len;
+
+      /* The smallest cut still ahead. */
+      for (guint j = 0; j < n_cuts; j++)
+        if (cuts[j] > at && cuts[j] < end)
+          end = cuts[j];
+      if (end > at)
+        g_ptr_array_add (d->chunks, g_bytes_new (request + at, end - at));
+      at = end;
+    }
+
+  g_output_stream_splice_async (d->memory, g_io_stream_get_input_stream (G_IO_STREAM (d->connection)),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL,
+                                dribble_read_cb, d);
+  dribble_next (d);
+
+  return d;
+}
+
+static GBytes *
+dribble_finish (Dribble *d)
+{
+  GBytes *reply;
+
+  lanyard_test_wait_for (&d->read);
+  lanyard_test_wait_for (&d->written);
+  reply = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (d->memory));
+
+  g_object_unref (d->connection);
+  g_object_unref (d->memory);
+  g_ptr_array_unref (d->chunks);
+  g_free (d);
+
+  return reply;
+}
+
+typedef enum {
+  DELIVER_SOUP_POST,
+  DELIVER_SOUP_GET,
+  DELIVER_RAW_POST,
+  DELIVER_RAW_GET,
+  N_DELIVER
+} Deliver;
+
+typedef enum {
+  ANSWER_AT_ONCE,        /* finish_page() straight from the wait's result */
+  ANSWER_LATER,          /* after the code is redeemed, as the client does */
+  ANSWER_CLOSE_DROP,     /* finish_page(), close(), unref at once */
+  ANSWER_DROP,           /* no page: dropping the listener answers */
+  N_ANSWER
+} Answer;
+
+static void
+test_stress (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL,
+                                                                  "timeout", 20, NULL);
+  const char *env = g_getenv ("LANYARD_LOOPBACK_STRESS");
+  guint loops = env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 300;
+  guint counts[N_DELIVER] = { 0, };
+
+  for (guint i = 0; i < loops; i++)
+    {
+      g_autoptr(LanyardLoopback) loopback = NULL;
+      g_autoptr(GAsyncResult) wait_result = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GAsyncResult) send_result = NULL;
+      g_autoptr(SoupMessage) msg = NULL;
+      g_autoptr(GBytes) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *request = NULL;
+      Deliver deliver = i % N_DELIVER;
+      Answer answer = (i / N_DELIVER) % N_ANSWER;
+      Dribble *dribble = NULL;
+      g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
+      guint16 port;
+      guint expected = answer == ANSWER_DROP ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_OK;
+
+      loopback = lanyard_loopback_new (i % 2 ? "localhost" : "127.0.0.1", 0, "/callback", &error);
+      g_assert_no_error (error);
+      port = lanyard_loopback_get_port (loopback);
+      lanyard_loopback_wait_async (loopback, STATE, NULL, FALSE, NULL,
+                                   lanyard_test_store_result_cb, &wait_result);
+
+      /* Browsers open spare connections (preconnect, both address
+       * families); they are dropped when the response is taken. */
+      for (guint j = g_test_rand_int_range (0, 3); j > 0; j--)
+        {
+          g_autoptr(GSocketClient) client = socket_client_new ();
+          g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+          GSocketConnection *spare = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+
+          g_assert_no_error (error);
+          if (g_test_rand_bit ())
+            g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (spare)),
+                                       "GET / HTTP/1.1\r\n", 16, NULL, NULL, NULL);
+          g_ptr_array_add (idle, spare);
+        }
+
+      switch (deliver)
+        {
+        case DELIVER_SOUP_POST:
+        case DELIVER_SOUP_GET:
+          {
+            g_autoptr(GBytes) form = g_bytes_new_static ("code=" CODE "&state=" STATE,
+                                                         strlen ("code=" CODE "&state=" STATE));
+
+            if (deliver == DELIVER_SOUP_POST)
+              {
+                url = url_for (port, "/callback");
+                msg = soup_message_new ("POST", url);
+                soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+              }
+            else
+              {
+                url = url_for (port, "/callback?code=" CODE "&state=" STATE);
+                msg = soup_message_new ("GET", url);
+              }
+            soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                              lanyard_test_store_result_cb, &send_result);
+          }
+          break;
+
+        case DELIVER_RAW_POST:
+          request = g_strdup_printf ("POST /callback HTTP/1.1\r\nHost: localhost:%u\r\n"
+                                     "Content-Type: application/x-www-form-urlencoded\r\n"
+                                     "Content-Length: %zu\r\n\r\ncode=%s&state=%s",
+                                     port, strlen ("code=" CODE "&state=" STATE), CODE, STATE);
+          dribble = dribble_start (port, request, 3);
+          break;
+
+        case DELIVER_RAW_GET:
+          request = g_strdup_printf ("GET /callback?code=%s&state=%s HTTP/1.1\r\n"
+                                     "Host: localhost:%u\r\n\r\n", CODE, STATE, port);
+          dribble = dribble_start (port, request, 3);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+      counts[deliver]++;
+
+      result = lanyard_test_wait_result (&wait_result);
+      code = lanyard_loopback_wait_finish (loopback, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (code, ==, CODE);
+      /* The result holds the listener: only the test's reference is left. */
+      g_clear_object (&result);
+
+      switch (answer)
+        {
+        case ANSWER_AT_ONCE:
+          lanyard_loopback_finish_page (loopback, TRUE, "Signed in", NULL);
+          break;
+        case ANSWER_LATER:
+          spin (g_test_rand_int_range (0, 15));
+          lanyard_loopback_finish_page (loopback, TRUE, "Signed in", NULL);
+          break;
+        case ANSWER_CLOSE_DROP:
+          lanyard_loopback_finish_page (loopback, TRUE, "Signed in", NULL);
+          lanyard_loopback_close (loopback);
+          g_clear_object (&loopback);
+          break;
+        case ANSWER_DROP:
+          g_clear_object (&loopback);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (msg != NULL)
+        {
+          g_autoptr(GAsyncResult) sent = lanyard_test_wait_result (&send_result);
+
+          reply = soup_session_send_and_read_finish (session, sent, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (soup_message_get_status (msg), ==, expected);
+        }
+      else
+        {
+          g_autofree char *status_line = g_strdup_printf ("HTTP/1.1 %u ", expected);
+
+          reply = dribble_finish (dribble);
+          g_assert_true (bytes_start_with (reply, status_line));
+        }
+
+      g_clear_object (&loopback);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+
+  g_test_message ("%u deliveries: %u soup POST, %u soup GET, %u raw POST, %u raw GET", loops,
+                  counts[DELIVER_SOUP_POST], counts[DELIVER_SOUP_GET],
+                  counts[DELIVER_RAW_POST], counts[DELIVER_RAW_GET]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1488,6 +1954,7 @@ main (int   argc,
   ADD ("headers-too-large", test_headers_too_large);
   ADD ("body-too-large", test_body_too_large);
   ADD ("connection-cap", test_connection_cap);
+  ADD ("connection-flood", test_connection_flood);
   ADD ("slow-request", test_slow_request);
   ADD ("garbage", test_garbage);
   ADD ("wrong-host", test_wrong_host);
@@ -1507,6 +1974,8 @@ main (int   argc,
   g_test_add_func ("/lanyard/loopback/redirect-uri", test_redirect_uri);
   g_test_add_func ("/lanyard/loopback/bad-config", test_bad_config);
   g_test_add_func ("/lanyard/loopback/page", test_page);
+  g_test_add_func ("/lanyard/loopback/conn-sources", test_conn_sources);
+  g_test_add_func ("/lanyard/loopback/stress", test_stress);
 
   return g_test_run ();
 }
