@@ -444,7 +444,6 @@ char *
 lanyard_account_to_json (LanyardAccount *self)
 {
   g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) claims = NULL;
 
@@ -481,10 +480,8 @@ lanyard_account_to_json (LanyardAccount *self)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
 
-  return json_generator_to_data (generator, NULL);
+  return lanyard_json_to_string (root);
 }
 
 /* A stored account is ours, so anything unexpected in it means the item was

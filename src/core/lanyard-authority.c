@@ -437,7 +437,7 @@ lanyard_authority_parse (const char  *input,
       g_string_printf (path, "/%s%s", sub, TENANT_DOMAIN);
       entra = TRUE;
     }
-  else if (*path->str != '\0' && is_tenant_segment (segments[0]) &&
+  else if (*path->str != '\0' && segments[0] != NULL && is_tenant_segment (segments[0]) &&
            (segments[1] == NULL ||
             (g_ascii_strcasecmp (segments[1], "v2.0") == 0 && segments[2] == NULL)))
     {

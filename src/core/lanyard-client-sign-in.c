@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "lanyard-client-private.h"
+#include "lanyard-default-account.h"
 #include "lanyard-error.h"
 #include "lanyard-loopback.h"
 #include "lanyard-pkce.h"
@@ -29,6 +30,7 @@ typedef struct {
   char                 *verifier;
   LanyardTokenResponse *tokens;
   LanyardAccount       *account;
+  GError               *error;     /* held while the failure page is written */
 } SignInData;
 
 static void
@@ -48,20 +50,52 @@ sign_in_data_free (SignInData *data)
   g_free (data->verifier);
   g_clear_pointer (&data->tokens, lanyard_token_response_free);
   g_clear_object (&data->account);
+  g_clear_error (&data->error);
   g_free (data);
 }
 
-/* Ends the flow with @error, telling the browser tab the same words. */
+static void
+failure_page_written_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignInData *data = g_task_get_task_data (task);
+
+  lanyard_loopback_finish_page_finish (LANYARD_LOOPBACK (source), result, NULL);
+  g_task_return_error (task, g_steal_pointer (&data->error));
+}
+
+/* Ends the flow with @error, telling the browser tab the same words first:
+ * a caller that exits on our answer must not cut the tab's page. */
 static void
 sign_in_fail (GTask  *task,
               GError *error)
 {
   SignInData *data = g_task_get_task_data (task);
 
-  if (data->loopback != NULL)
-    lanyard_loopback_finish_page (data->loopback, FALSE, "Sign-in failed", error->message);
+  if (data->loopback == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
-  g_task_return_error (task, error);
+  g_clear_error (&data->error);
+  data->error = error;
+  lanyard_loopback_finish_page_async (data->loopback, FALSE, "Sign-in failed", error->message,
+                                      failure_page_written_cb, g_object_ref (task));
+}
+
+static void
+success_page_written_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignInData *data = g_task_get_task_data (task);
+
+  lanyard_loopback_finish_page_finish (LANYARD_LOOPBACK (source), result, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&data->account), g_object_unref);
 }
 
 static void
@@ -119,9 +153,11 @@ account_kept_cb (GObject      *source,
    * kept, may the browser tab say "signed in". */
   page_message = g_strdup_printf ("Signed in as %s. You can close this tab and return to Lanyard.",
                                   lanyard_account_get_username (data->account));
-  lanyard_loopback_finish_page (data->loopback, TRUE, "Signed in", page_message);
+  if (!lanyard_account_get_session_only (data->account))
+    lanyard_default_account_set (lanyard_account_get_id (data->account));
 
-  g_task_return_pointer (task, g_steal_pointer (&data->account), g_object_unref);
+  lanyard_loopback_finish_page_async (data->loopback, TRUE, "Signed in", page_message,
+                                      success_page_written_cb, g_steal_pointer (&task));
 }
 
 static void

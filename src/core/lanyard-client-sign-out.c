@@ -8,6 +8,7 @@
 
 #include "lanyard-authority.h"
 #include "lanyard-client-private.h"
+#include "lanyard-default-account.h"
 #include "lanyard-error.h"
 #include "lanyard-token-endpoint.h"
 
@@ -179,6 +180,7 @@ removed_cb (GObject      *source,
     }
 
   lanyard_client_forget_session_account (self, lanyard_account_get_id (data->account));
+  lanyard_default_account_clear_if (lanyard_account_get_id (data->account));
   g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
 
   lanyard_client_load_provider_async (self, lanyard_account_get_authority (data->account),

@@ -9,6 +9,7 @@
 
 #include "lanyard-authority.h"
 #include "lanyard-client-private.h"
+#include "lanyard-default-account.h"
 #include "lanyard-error.h"
 #include "lanyard-http.h"
 #include "lanyard-id-token.h"
@@ -505,6 +506,34 @@ get_account_listed_cb (GObject      *source,
                              "No signed-in account is named “%s”", wanted);
 }
 
+static void
+get_account_looked_up_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_account_store_lookup_finish (LANYARD_ACCOUNT_STORE (source), result, &error);
+  if (account != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
+      return;
+    }
+
+  /* Not an id (a username?) or a stale default: the slow path decides. */
+  if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+    {
+      lanyard_client_list_accounts_async (self, g_task_get_cancellable (task),
+                                          get_account_listed_cb, g_object_ref (task));
+      return;
+    }
+
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
 void
 lanyard_client_get_account_async (LanyardClient       *self,
                                   const char          *account_id,
@@ -513,12 +542,32 @@ lanyard_client_get_account_async (LanyardClient       *self,
                                   gpointer             user_data)
 {
   GTask *task;
+  g_autofree char *default_id = NULL;
+  const char *wanted;
 
   g_return_if_fail (LANYARD_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_client_get_account_async);
   g_task_set_task_data (task, g_strdup (account_id), g_free);
+
+  /* One keyring item when we know which: listing means reading and parsing
+   * every stored account, which grows with their number. Session-only
+   * accounts live in memory and need the merged list. */
+  if (account_id == NULL)
+    {
+      default_id = lanyard_default_account_get ();
+      wanted = default_id;
+    }
+  else
+    wanted = account_id;
+
+  if (wanted != NULL && g_hash_table_size (self->session_accounts) == 0)
+    {
+      lanyard_account_store_lookup_async (self->store, wanted, cancellable,
+                                          get_account_looked_up_cb, task);
+      return;
+    }
 
   lanyard_client_list_accounts_async (self, cancellable, get_account_listed_cb, task);
 }

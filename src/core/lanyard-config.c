@@ -117,11 +117,20 @@ overlay_gsettings (LanyardConfig *self)
   settings = g_settings_new_full (schema, NULL, NULL);
 
   if (g_settings_schema_has_key (schema, "authority"))
-    replace_string (&self->authority, (authority = g_settings_get_string (settings, "authority")));
+    {
+      authority = g_settings_get_string (settings, "authority");
+      replace_string (&self->authority, authority);
+    }
   if (g_settings_schema_has_key (schema, "client-id"))
-    replace_string (&self->client_id, (client_id = g_settings_get_string (settings, "client-id")));
+    {
+      client_id = g_settings_get_string (settings, "client-id");
+      replace_string (&self->client_id, client_id);
+    }
   if (g_settings_schema_has_key (schema, "redirect-host"))
-    replace_string (&self->redirect_host, (redirect_host = g_settings_get_string (settings, "redirect-host")));
+    {
+      redirect_host = g_settings_get_string (settings, "redirect-host");
+      replace_string (&self->redirect_host, redirect_host);
+    }
   if (g_settings_schema_has_key (schema, "scopes"))
     {
       scopes = g_settings_get_strv (settings, "scopes");

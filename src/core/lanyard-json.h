@@ -22,6 +22,12 @@ JsonObject *lanyard_json_parse_object (const char    *data,
                                        LanyardError   code,
                                        GError       **error);
 
+/* Compact JSON text for @node that lanyard_json_parse_object () reads back
+ * as the same tree (for an object). json-glib 1.6's generator is not used:
+ * it writes a double such as 1e22 as "1e+22.0", which no JSON parser takes,
+ * so a stored account with such a claim could never be loaded again. */
+char       *lanyard_json_to_string    (JsonNode      *node);
+
 /* Typed member access that never aborts on a wrong type: NULL / FALSE. */
 const char *lanyard_json_get_string   (JsonObject    *object,
                                        const char    *member);

@@ -102,6 +102,7 @@ wait_result_free (WaitResult *result)
 typedef struct {
   SoupServer        *server;
   SoupServerMessage *msg;
+  GTask             *task;         /* of lanyard_loopback_finish_page_async(), or NULL */
   gulong             finished_id;
   guint              timeout_id;
 } Flush;
@@ -122,6 +123,8 @@ flush_release (Flush *flush)
    * server after the signal returns. */
   g_idle_add (flush_unref_server_cb, g_steal_pointer (&flush->server));
   g_clear_object (&flush->msg);
+  if (flush->task != NULL)
+    g_task_return_boolean (g_steal_pointer (&flush->task), TRUE);
   g_free (flush);
 }
 
@@ -1170,16 +1173,14 @@ lanyard_loopback_wait_finish (LanyardLoopback  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-void
-lanyard_loopback_finish_page (LanyardLoopback *self,
-                              gboolean         success,
-                              const char      *title,
-                              const char      *message)
+static void
+finish_page_with_task (LanyardLoopback *self,
+                       gboolean         success,
+                       const char      *title,
+                       const char      *message,
+                       GTask           *task)
 {
   g_autoptr(SoupServerMessage) msg = NULL;
-
-  g_return_if_fail (LANYARD_IS_LOOPBACK (self));
-  g_return_if_fail (title != NULL);
 
   /* Nothing can arrive once we stop listening: end a wait still running. */
   if (self->task != NULL)
@@ -1199,6 +1200,7 @@ lanyard_loopback_finish_page (LanyardLoopback *self,
 
       flush->server = g_object_ref (self->server);
       flush->msg = g_object_ref (msg);
+      flush->task = task;
       flush->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (flush_finished_cb), flush);
       /* The connection's own deadline cuts a client that will not read;
        * this one only makes sure the server goes in the end. */
@@ -1210,8 +1212,51 @@ lanyard_loopback_finish_page (LanyardLoopback *self,
 
       soup_server_message_unpause (msg);
     }
+  else if (task != NULL)
+    g_task_return_boolean (task, TRUE);
 
   lanyard_loopback_stop_listening (self);
+}
+
+void
+lanyard_loopback_finish_page (LanyardLoopback *self,
+                              gboolean         success,
+                              const char      *title,
+                              const char      *message)
+{
+  g_return_if_fail (LANYARD_IS_LOOPBACK (self));
+  g_return_if_fail (title != NULL);
+
+  finish_page_with_task (self, success, title, message, NULL);
+}
+
+void
+lanyard_loopback_finish_page_async (LanyardLoopback     *self,
+                                    gboolean             success,
+                                    const char          *title,
+                                    const char          *message,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_LOOPBACK (self));
+  g_return_if_fail (title != NULL);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, lanyard_loopback_finish_page_async);
+
+  finish_page_with_task (self, success, title, message, task);
+}
+
+gboolean
+lanyard_loopback_finish_page_finish (LanyardLoopback  *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

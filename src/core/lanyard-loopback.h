@@ -82,6 +82,20 @@ void             lanyard_loopback_finish_page       (LanyardLoopback  *self,
                                                      const char       *title,
                                                      const char       *message);
 
+/* The same, completing once the page has been written out (or the browser
+ * went away, or the connection deadline passed), so that a process about to
+ * exit does not cut the browser's answer. Never fails; no cancellable: the
+ * page is owed to the browser. */
+void             lanyard_loopback_finish_page_async  (LanyardLoopback     *self,
+                                                      gboolean             success,
+                                                      const char          *title,
+                                                      const char          *message,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         lanyard_loopback_finish_page_finish (LanyardLoopback     *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
 /* Stops listening and drops every connection; a request still held gets a
  * neutral "sign-in ended" page, a running wait ends with
  * LANYARD_ERROR_CANCELLED. Idempotent; dispose calls it. */

@@ -48,7 +48,7 @@ fail() {
   if [ $# -gt 0 ]; then diag "$@"; fi
   return 0
 }
-t_ok() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "command failed ($?): $*"; fi; }
+t_ok() { local d=$1; shift; if "$@" >/dev/null; then pass "$d"; else fail "$d" "command failed ($?): $*"; fi; }
 is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "got:      '$1'" "expected: '$2'"; fi; }
 isnt() { if [ "$1" != "$2" ]; then pass "$3"; else fail "$3" "got '$1', expected anything else"; fi; }
 like() { if printf '%s' "$1" | grep -Eq -- "$2"; then pass "$3"; else fail "$3" "'$(printf '%s' "$1" | head -c 2000)'" "does not match /$2/"; fi; }
