@@ -1082,7 +1082,7 @@ fetch_and_forget_cb (GObject      *source,
                      gpointer      user_data)
 {
   g_autoptr(LanyardFakeBrowser) self = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(GBytes) body G_GNUC_UNUSED = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
 
   self->n_pending--;
 }
@@ -1264,7 +1264,7 @@ run_sh (const char *script,
 void
 lanyard_fake_clear_keyring (void)
 {
-  g_autofree char *out = run_sh ("secret-tool clear xdg:schema \"$1\" || true",
+  g_autofree char *out G_GNUC_UNUSED = run_sh ("secret-tool clear xdg:schema \"$1\" || true",
                                  LANYARD_ACCOUNT_SCHEMA_NAME);
 }
 

@@ -434,7 +434,7 @@ static void
 test_unknown_kid_rotated (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(LanyardAccount) account = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) account G_GNUC_UNUSED = sign_in_ok (fixture);
   g_autoptr(LanyardClient) restarted = NULL;
   g_autoptr(LanyardAccount) again = NULL;
   g_autoptr(GError) error = NULL;
@@ -1084,7 +1084,7 @@ static void
 test_cancel_one_of_two_waiters (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_autoptr(LanyardAccount) account = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) account G_GNUC_UNUSED = sign_in_ok (fixture);
   g_autoptr(LanyardAccount) failed = NULL;
   g_autoptr(LanyardAccount) other = NULL;
   g_autoptr(GAsyncResult) other_result = NULL;

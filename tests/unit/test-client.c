@@ -296,7 +296,7 @@ static void
 test_invalid_grant (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(LanyardAccount) account = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) account G_GNUC_UNUSED = sign_in_ok (fixture);
   g_autoptr(LanyardAccount) failed = NULL;
   g_autoptr(LanyardAccount) stored = NULL;
   g_autoptr(GPtrArray) accounts = NULL;
@@ -388,7 +388,7 @@ static void
 test_key_rotation_sign_in (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_autoptr(LanyardAccount) account = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) account G_GNUC_UNUSED = sign_in_ok (fixture);
   g_autoptr(LanyardAccount) again = NULL;
   g_autoptr(LanyardClient) restarted = NULL;
   g_autoptr(GError) error = NULL;
@@ -415,7 +415,7 @@ static void
 test_key_rotation_refresh (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_autoptr(LanyardAccount) account = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) account G_GNUC_UNUSED = sign_in_ok (fixture);
   g_autoptr(LanyardAccount) renewed = NULL;
   g_autoptr(LanyardAccount) stored = NULL;
   g_autoptr(LanyardClient) restarted = NULL;

@@ -472,7 +472,7 @@ test_huge_token (void)
   GString *payload = g_string_new ("{\"pad\":\"");
   g_autofree char *small = NULL;
   g_autofree char *big = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *text G_GNUC_UNUSED = NULL;
 
   while (payload->len < 40 * 1024)
     g_string_append (payload, "aaaaaaaaaaaaaaaa");

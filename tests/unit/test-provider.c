@@ -534,8 +534,8 @@ test_corrupt_cache (Fixture       *fixture,
   static const char *corruptions[] = {
     "{\"url\": \"truncated",
     "\x89PNG\r\n",
-    "{\"url\":\"https://other.example/.well-known/openid-configuration\",\"fetched_at\":0,"
-    "\"max_age\":999999999,\"body\":\"{}\"}",
+    ("{\"url\":\"https://other.example/.well-known/openid-configuration\",\"fetched_at\":0,"
+     "\"max_age\":999999999,\"body\":\"{}\"}"),
     "{\"url\":\"@URL@\",\"fetched_at\":\"yesterday\",\"max_age\":3600,\"body\":\"{}\"}",
     /* Well-formed and fresh, but a body that fails validation. */
     "{\"url\":\"@URL@\",\"fetched_at\":@NOW@,\"max_age\":3600,\"body\":\"{\\\"issuer\\\":\\\"x\\\"}\"}",
