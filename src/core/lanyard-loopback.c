@@ -124,7 +124,11 @@ flush_release (Flush *flush)
   g_idle_add (flush_unref_server_cb, g_steal_pointer (&flush->server));
   g_clear_object (&flush->msg);
   if (flush->task != NULL)
-    g_task_return_boolean (g_steal_pointer (&flush->task), TRUE);
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&flush->task);
+
+      g_task_return_boolean (task, TRUE);
+    }
   g_free (flush);
 }
 
@@ -1200,7 +1204,7 @@ finish_page_with_task (LanyardLoopback *self,
 
       flush->server = g_object_ref (self->server);
       flush->msg = g_object_ref (msg);
-      flush->task = task;
+      flush->task = task;   /* owned; released once the answer is out */
       flush->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (flush_finished_cb), flush);
       /* The connection's own deadline cuts a client that will not read;
        * this one only makes sure the server goes in the end. */
@@ -1213,7 +1217,10 @@ finish_page_with_task (LanyardLoopback *self,
       soup_server_message_unpause (msg);
     }
   else if (task != NULL)
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
 
   lanyard_loopback_stop_listening (self);
 }
