@@ -50,6 +50,10 @@ _lanyard_application_actions_update (LanyardApplication *self)
   set_enabled (self, "sign-out", !busy && state == LANYARD_WINDOW_STATE_SIGNED_IN);
   set_enabled (self, "refresh", !busy && state == LANYARD_WINDOW_STATE_SIGNED_IN);
   set_enabled (self, "cancel", state == LANYARD_WINDOW_STATE_WAITING);
+  /* Busy covers an unlock in progress: one prompt at a time. */
+  set_enabled (self, "unlock-keyring",
+               !busy && (state == LANYARD_WINDOW_STATE_SIGNED_OUT ||
+                         state == LANYARD_WINDOW_STATE_SIGNED_IN));
 
   /* The state's nick is the page's name ("signed-out", …). */
   state_class = g_type_class_ref (LANYARD_TYPE_WINDOW_STATE);
@@ -98,6 +102,14 @@ refresh_action (GSimpleAction *action,
                 gpointer       user_data)
 {
   lanyard_window_refresh (_lanyard_application_get_window (user_data));
+}
+
+static void
+unlock_keyring_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  lanyard_window_unlock_keyring (_lanyard_application_get_window (user_data));
 }
 
 static void
@@ -177,6 +189,8 @@ static const GActionEntry actions[] = {
   { "sign-out", sign_out_action },
   { "cancel", cancel_action },
   { "refresh", refresh_action },
+  /* The button of the toasts that report a locked keyring. */
+  { "unlock-keyring", unlock_keyring_action },
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },

@@ -40,6 +40,8 @@ struct _LanyardWindow
   LanyardBrowser       *browser;
   LanyardClient        *client;
   LanyardAccount       *account;
+  /* The toast that says the keyring is locked, until it is dismissed. */
+  AdwToast             *keyring_toast;
 
   /* What the setup page collected when there is nowhere to save it. */
   char                 *session_authority;
@@ -181,6 +183,49 @@ lanyard_toast_new (const char *text)
   return toast;
 }
 
+/* The button is part of what the user is told: logged for the same readers. */
+static void
+toast_set_button (AdwToast   *toast,
+                  const char *label,
+                  const char *action_name)
+{
+  adw_toast_set_button_label (toast, label);
+  adw_toast_set_action_name (toast, action_name);
+  g_debug ("Toast button: %s (%s)", label, action_name);
+}
+
+static void
+keyring_toast_dismissed_cb (LanyardWindow *self,
+                            AdwToast      *toast)
+{
+  if (self->keyring_toast == toast)
+    g_clear_object (&self->keyring_toast);
+}
+
+/* What such a toast says is out of date once the user acts on it. */
+static void
+dismiss_keyring_toast (LanyardWindow *self)
+{
+  g_autoptr(AdwToast) toast = g_steal_pointer (&self->keyring_toast);
+
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+}
+
+/* Whatever failed on a locked keyring works once it is unlocked. One such
+ * toast at a time: a newer one replaces the older. */
+static void
+offer_unlock (LanyardWindow *self,
+              AdwToast      *toast)
+{
+  toast_set_button (toast, _("_Unlock"), "app.unlock-keyring");
+
+  dismiss_keyring_toast (self);
+  self->keyring_toast = g_object_ref (toast);
+  g_signal_connect_object (toast, "dismissed",
+                           G_CALLBACK (keyring_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+}
+
 void
 lanyard_window_add_toast (LanyardWindow *self,
                           const char    *text)
@@ -210,10 +255,9 @@ lanyard_window_show_error (LanyardWindow *self,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
 
   if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED))
-    {
-      adw_toast_set_button_label (toast, _("_Sign In"));
-      adw_toast_set_action_name (toast, "app.sign-in");
-    }
+    toast_set_button (toast, _("_Sign In"), "app.sign-in");
+  else if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED))
+    offer_unlock (self, toast);
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -362,8 +406,14 @@ load_account_cb (GObject      *object,
     return;
 
   if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED))
-    lanyard_window_add_toast (self, _("The keyring is locked. Unlock it to use your saved "
-                                      "sign-in, or sign in for this session only."));
+    {
+      AdwToast *toast = lanyard_toast_new (_("The keyring is locked. Unlock it to use your "
+                                             "saved sign-in, or sign in for this session only."));
+
+      adw_toast_set_timeout (toast, 10);
+      offer_unlock (self, toast);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
   else if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE))
     lanyard_window_add_toast (self, _("No keyring is available. Sign-ins last for this "
                                       "session only."));
@@ -573,8 +623,22 @@ sign_in_cb (GObject      *object,
       show_account (self, account, FALSE);
 
       if (lanyard_account_get_session_only (account))
-        lanyard_window_add_toast (self, _("Signed in for this session only: the keyring is "
-                                          "locked or unavailable"));
+        {
+          const GError *keyring_error = lanyard_client_sign_in_get_keyring_error (result);
+          AdwToast *toast;
+
+          if (g_error_matches (keyring_error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED))
+            {
+              toast = lanyard_toast_new (_("Signed in for this session only: the keyring is "
+                                           "locked"));
+              adw_toast_set_timeout (toast, 10);
+              offer_unlock (self, toast);
+            }
+          else
+            toast = lanyard_toast_new (_("Signed in for this session only: no keyring is "
+                                         "available"));
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
+        }
 
       /* The user was in the browser; bring them back. */
       gtk_window_present (GTK_WINDOW (self));
@@ -596,6 +660,8 @@ lanyard_window_sign_in (LanyardWindow *self,
       (self->state != LANYARD_WINDOW_STATE_SIGNED_OUT &&
        self->state != LANYARD_WINDOW_STATE_SIGNED_IN))
     return;
+
+  dismiss_keyring_toast (self);
 
   options.prompt = prompt;
   /* Signing in again (the session ended): offer the same account. */
@@ -742,8 +808,7 @@ sign_out_cb (GObject      *object,
   if (outcome->browser_error != NULL && outcome->logout_uri != NULL)
     {
       adw_toast_set_timeout (toast, 0);
-      adw_toast_set_button_label (toast, _("Copy _Link"));
-      adw_toast_set_action_name (toast, "win.copy-text");
+      toast_set_button (toast, _("Copy _Link"), "win.copy-text");
       adw_toast_set_action_target_value (toast, g_variant_new_string (outcome->logout_uri));
     }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -769,6 +834,124 @@ lanyard_window_sign_out (LanyardWindow *self)
                                  self->cancellable,
                                  sign_out_cb,
                                  g_object_ref (self));
+}
+
+static void
+save_account_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_save_account_finish (LANYARD_CLIENT (object), result, &error);
+
+  if (window_gone (self))
+    return;
+
+  if (account != NULL)
+    {
+      show_account (self, account, FALSE);
+      lanyard_window_add_toast (self, _("Saved in the keyring"));
+    }
+  else
+    lanyard_window_show_error (self, error);
+
+  end_busy (self);
+}
+
+/* With the keyring unlocked, what is on screen may be a session-only copy
+ * (a sign-in or renewal the locked keyring refused): the client's list says. */
+static void
+unlocked_account_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_get_account_finish (LANYARD_CLIENT (object), result, &error);
+
+  if (window_gone (self))
+    return;
+
+  if (account != NULL && lanyard_account_get_session_only (account))
+    {
+      lanyard_client_save_account_async (LANYARD_CLIENT (object), account, self->cancellable,
+                                         save_account_cb, g_object_ref (self));
+      return;
+    }
+
+  if (account != NULL)
+    show_account (self, account, FALSE);
+  lanyard_window_add_toast (self, _("The keyring is unlocked"));
+
+  end_busy (self);
+}
+
+static void
+unlock_keyring_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean unlocked;
+
+  unlocked = lanyard_client_unlock_keyring_finish (LANYARD_CLIENT (object), result, &error);
+
+  if (window_gone (self))
+    return;
+
+  if (!unlocked)
+    {
+      /* The user closed the dialog: theirs to decide, said in plain words. */
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED))
+        lanyard_window_add_toast (self, _("The keyring was not unlocked"));
+      else
+        lanyard_window_show_error (self, error);
+      end_busy (self);
+      return;
+    }
+
+  if (self->account == NULL)
+    {
+      lanyard_window_add_toast (self, _("The keyring is unlocked"));
+      end_busy (self);
+      /* The same restore as at start-up, now that the keyring can answer. */
+      if (self->state == LANYARD_WINDOW_STATE_SIGNED_OUT && self->client != NULL)
+        load_account (self);
+      return;
+    }
+
+  lanyard_client_get_account_async (LANYARD_CLIENT (object),
+                                    lanyard_account_get_id (self->account),
+                                    self->cancellable,
+                                    unlocked_account_cb,
+                                    g_object_ref (self));
+}
+
+void
+lanyard_window_unlock_keyring (LanyardWindow *self)
+{
+  g_return_if_fail (LANYARD_IS_WINDOW (self));
+
+  if (self->client == NULL || self->busy > 0 ||
+      (self->state != LANYARD_WINDOW_STATE_SIGNED_OUT &&
+       self->state != LANYARD_WINDOW_STATE_SIGNED_IN))
+    return;
+
+  dismiss_keyring_toast (self);
+  drop_reload (self);
+  /* Busy: one unlock at a time, and no flow changing the account under it. */
+  begin_busy (self);
+
+  lanyard_client_unlock_keyring_async (self->client,
+                                       self->cancellable,
+                                       unlock_keyring_cb,
+                                       g_object_ref (self));
 }
 
 /* Window actions -------------------------------------------------------- */
@@ -898,6 +1081,7 @@ lanyard_window_dispose (GObject *object)
 
   drop_client (self);
   g_clear_object (&self->account);
+  g_clear_object (&self->keyring_toast);
   g_clear_object (&self->browser);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);

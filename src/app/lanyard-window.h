@@ -37,6 +37,8 @@ void                lanyard_window_sign_in    (LanyardWindow      *self,
 void                lanyard_window_sign_out   (LanyardWindow      *self);
 void                lanyard_window_cancel     (LanyardWindow      *self);
 void                lanyard_window_refresh    (LanyardWindow      *self);
+/* Asks the desktop to unlock the keyring, then restores or saves the account. */
+void                lanyard_window_unlock_keyring (LanyardWindow  *self);
 
 void                lanyard_window_add_toast  (LanyardWindow      *self,
                                                const char         *text);

@@ -44,6 +44,7 @@ typedef enum {
   OPERATION_LOOKUP,
   OPERATION_LIST,
   OPERATION_REMOVE,
+  OPERATION_UNLOCK,
 } OperationKind;
 
 typedef struct
@@ -59,6 +60,7 @@ typedef struct
   GPtrArray     *accounts;     /* list only: LanyardAccount */
   GPtrArray     *damaged;      /* list only: paths of unreadable items, then their errors */
   GList         *strays;       /* save only: other items of the same account */
+  gint64         prompted_at;  /* unlock only: monotonic time the unlock was asked for */
 } Operation;
 
 static void
@@ -92,6 +94,8 @@ doing (OperationKind kind)
       return "Could not list the accounts in the keyring";
     case OPERATION_REMOVE:
       return "Could not remove the account from the keyring";
+    case OPERATION_UNLOCK:
+      return "Could not unlock the keyring";
     default:
       g_assert_not_reached ();
     }
@@ -317,6 +321,7 @@ search_done (GTask    *task,
       break;
 
     case OPERATION_SAVE:
+    case OPERATION_UNLOCK:
     default:
       g_assert_not_reached ();
     }
@@ -624,6 +629,85 @@ store_cb (GObject      *object,
                          search_strays_cb, g_object_ref (task));
 }
 
+/* The Secret Service reports a password dialog that could not be shown (no
+ * display, no prompter) exactly like one the user dismissed: "Completed",
+ * dismissed, nothing unlocked. Nobody dismisses a dialog this soon after
+ * asking for it, so an answer this quick means it never appeared. */
+#define UNLOCK_PROMPT_MIN_USEC (G_USEC_PER_SEC / 2)
+
+static void
+unlock_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Operation *op = g_task_get_task_data (task);
+  gint64 waited;
+
+  if (secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, &error) > 0)
+    {
+      g_debug ("Unlocked the keyring");
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  waited = g_get_monotonic_time () - op->prompted_at;
+  g_debug ("The keyring was not unlocked; its prompt answered after %" G_GINT64_FORMAT " ms",
+           waited / 1000);
+
+  if (waited < UNLOCK_PROMPT_MIN_USEC)
+    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
+                             "%s: its password dialog could not be shown", doing (op->kind));
+  else
+    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
+                             "The keyring was not unlocked");
+}
+
+static void
+unlock_collection_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  Operation *op = g_task_get_task_data (task);
+  GList objects = { NULL, NULL, NULL };
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (collection == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE,
+                               "%s: there is no default keyring", doing (op->kind));
+      return;
+    }
+
+  /* Already open (unlocked since, or never locked): no prompt. */
+  if (!secret_collection_get_locked (collection))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  objects.data = collection;
+  op->prompted_at = g_get_monotonic_time ();
+  secret_service_unlock (op->service, &objects, g_task_get_cancellable (task),
+                         unlock_cb, g_object_ref (task));
+}
+
 static void
 service_cb (GObject      *object,
             GAsyncResult *result,
@@ -647,6 +731,15 @@ service_cb (GObject      *object,
                             SECRET_COLLECTION_DEFAULT, op->label, op->value,
                             g_task_get_cancellable (task),
                             store_cb, g_object_ref (task));
+      return;
+    }
+
+  if (op->kind == OPERATION_UNLOCK)
+    {
+      secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                                   SECRET_COLLECTION_NONE,
+                                   g_task_get_cancellable (task),
+                                   unlock_collection_cb, g_object_ref (task));
       return;
     }
 
@@ -853,6 +946,36 @@ lanyard_account_store_remove_finish (LanyardAccountStore *self,
   g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_remove_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lanyard_account_store_unlock_async (LanyardAccountStore *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_operation (self, OPERATION_UNLOCK, cancellable, callback, user_data,
+                          lanyard_account_store_unlock_async, &op);
+
+  run_operation (task);
+}
+
+gboolean
+lanyard_account_store_unlock_finish (LanyardAccountStore *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_unlock_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -25,7 +25,8 @@ G_DECLARE_FINAL_TYPE (LanyardAccountStore, lanyard_account_store, LANYARD, ACCOU
  *  - LANYARD_ERROR_NOT_FOUND: no such account
  *  - LANYARD_ERROR_CANCELLED: @cancellable was cancelled
  * Reading (lookup, list, remove) never prompts; save may ask the desktop to
- * unlock the collection (without a display that fails at once: LOCKED).
+ * unlock the collection (without a display that fails at once: LOCKED), and
+ * unlock is the way to ask for that on purpose.
  * Nothing is ever written anywhere else. */
 LanyardAccountStore *lanyard_account_store_new (void);
 
@@ -69,6 +70,42 @@ void            lanyard_account_store_remove_async  (LanyardAccountStore *self,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 gboolean        lanyard_account_store_remove_finish (LanyardAccountStore *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+/**
+ * lanyard_account_store_unlock_async:
+ * @self: a #LanyardAccountStore
+ * @cancellable: (nullable): a #GCancellable; cancelling dismisses the prompt
+ * @callback: called when the keyring is unlocked or not
+ * @user_data: data for @callback
+ *
+ * Asks the desktop to unlock the default collection: its own password dialog
+ * (the prompter of gnome-keyring or GNOME Shell), never one of ours. When the
+ * collection is not locked this completes at once, without a prompt.
+ */
+void            lanyard_account_store_unlock_async  (LanyardAccountStore *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+/**
+ * lanyard_account_store_unlock_finish:
+ * @self: a #LanyardAccountStore
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors, in #LANYARD_ERROR:
+ *  - %LANYARD_ERROR_CANCELLED: the user dismissed the dialog ("The keyring
+ *    was not unlocked"), or @cancellable was cancelled
+ *  - %LANYARD_ERROR_KEYRING_LOCKED: the dialog could not be shown (no
+ *    display, no prompter; the Secret Service reports that like a dismissal,
+ *    so a dismissal within half a second counts as this)
+ *  - %LANYARD_ERROR_KEYRING_UNAVAILABLE: no Secret Service, or no default
+ *    collection
+ *
+ * Returns: %TRUE when the default collection is unlocked
+ */
+gboolean        lanyard_account_store_unlock_finish (LanyardAccountStore *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 

@@ -149,6 +149,11 @@ account_kept_cb (GObject      *source,
       return;
     }
 
+  if (lanyard_client_keep_account_get_keyring_error (result) != NULL)
+    g_object_set_data_full (G_OBJECT (task), "lanyard-keyring-error",
+                            g_error_copy (lanyard_client_keep_account_get_keyring_error (result)),
+                            (GDestroyNotify) g_error_free);
+
   /* Only now, with the code redeemed, the ID token checked and the account
    * kept, may the browser tab say "signed in". */
   page_message = g_strdup_printf ("Signed in as %s. You can close this tab and return to Lanyard.",
@@ -380,6 +385,14 @@ lanyard_client_sign_in_async (LanyardClient              *self,
 
   lanyard_client_load_provider_async (self, self->config->authority, cancellable,
                                       provider_ready_cb, g_steal_pointer (&task));
+}
+
+const GError *
+lanyard_client_sign_in_get_keyring_error (GAsyncResult *result)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_object_get_data (G_OBJECT (result), "lanyard-keyring-error");
 }
 
 LanyardAccount *

@@ -375,6 +375,119 @@ lanyard_client_keep_account_get_keyring_error (GAsyncResult *result)
   return g_object_get_data (G_OBJECT (result), "lanyard-keyring-error");
 }
 
+static void
+save_account_saved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  LanyardAccount *account = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!lanyard_account_store_save_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  lanyard_account_set_session_only (account, FALSE);
+  g_hash_table_remove (self->session_accounts, lanyard_account_get_id (account));
+  /* As if signed in now: the next start restores this account. */
+  lanyard_default_account_set (lanyard_account_get_id (account));
+
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+}
+
+void
+lanyard_client_save_account_async (LanyardClient       *self,
+                                   LanyardAccount      *account,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+  LanyardAccount *held;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  held = g_hash_table_lookup (self->session_accounts, lanyard_account_get_id (account));
+  if (held != NULL)
+    account = held;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_save_account_async);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+
+  lanyard_account_store_save_async (self->store, account, cancellable,
+                                    save_account_saved_cb, task);
+}
+
+LanyardAccount *
+lanyard_client_save_account_finish (LanyardClient  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_save_account_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+unlock_keyring_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!lanyard_account_store_unlock_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Accounts the locked keyring hid are readable now. */
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lanyard_client_unlock_keyring_async (LanyardClient       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_unlock_keyring_async);
+  /* Failures, cancellation included, are reported in LANYARD_ERROR. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  lanyard_account_store_unlock_async (self->store, cancellable, unlock_keyring_cb, task);
+}
+
+gboolean
+lanyard_client_unlock_keyring_finish (LanyardClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_unlock_keyring_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 lanyard_client_forget_session_account (LanyardClient *self,
                                        const char    *account_id)

@@ -48,6 +48,9 @@ void            lanyard_client_sign_in_async        (LanyardClient              
 LanyardAccount *lanyard_client_sign_in_finish       (LanyardClient              *self,
                                                      GAsyncResult               *result,
                                                      GError                    **error);
+/* After a sign-in that kept its account for this session only: why the
+ * keyring did not take it (KEYRING_LOCKED or KEYRING_UNAVAILABLE), else NULL. */
+const GError   *lanyard_client_sign_in_get_keyring_error (GAsyncResult *result);
 
 /* An account (@account_id NULL = the most recent sign-in) whose access token
  * covers @scopes with more than 5 minutes left: from the keyring without any
@@ -83,6 +86,73 @@ void            lanyard_client_list_accounts_async  (LanyardClient       *self,
 GPtrArray      *lanyard_client_list_accounts_finish (LanyardClient       *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+
+/**
+ * lanyard_client_unlock_keyring_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable; cancelling dismisses the prompt
+ * @callback: called when the keyring is unlocked or not
+ * @user_data: data for @callback
+ *
+ * Asks the desktop to unlock the keyring with its own password dialog
+ * (lanyard_account_store_unlock_async()) and, once it is unlocked, emits
+ * "accounts-changed": accounts the locked keyring hid are readable now.
+ * Session-only accounts stay in memory until
+ * lanyard_client_save_account_async() saves them.
+ */
+void            lanyard_client_unlock_keyring_async  (LanyardClient       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/**
+ * lanyard_client_unlock_keyring_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors as for lanyard_account_store_unlock_finish(): CANCELLED when the
+ * user dismissed the dialog, KEYRING_LOCKED when it could not be shown,
+ * KEYRING_UNAVAILABLE without a Secret Service.
+ *
+ * Returns: %TRUE when the keyring is unlocked
+ */
+gboolean        lanyard_client_unlock_keyring_finish (LanyardClient       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/**
+ * lanyard_client_save_account_async:
+ * @self: a #LanyardClient
+ * @account: the account to save, typically a session-only one
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the account is saved or not
+ * @user_data: data for @callback
+ *
+ * Saves @account in the keyring: for an account kept for this session only,
+ * once the keyring can take it. The copy this client holds in memory is
+ * saved when there is one (it has the newest tokens); it stops being
+ * session-only, becomes the default account as after a sign-in, and
+ * "accounts-changed" is emitted.
+ */
+void            lanyard_client_save_account_async    (LanyardClient       *self,
+                                                      LanyardAccount      *account,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/**
+ * lanyard_client_save_account_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Unlike at sign-in, a keyring that cannot take the account is an error here
+ * (KEYRING_LOCKED, KEYRING_UNAVAILABLE) and the account stays session-only.
+ *
+ * Returns: (transfer full): the saved account
+ */
+LanyardAccount *lanyard_client_save_account_finish   (LanyardClient       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 typedef struct {
   gboolean  revoked;          /* the refresh token was revoked at the provider */

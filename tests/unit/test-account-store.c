@@ -206,6 +206,18 @@ remove_account (LanyardAccountStore  *store,
   return lanyard_account_store_remove_finish (store, result, error);
 }
 
+static gboolean
+unlock (LanyardAccountStore  *store,
+        GError              **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lanyard_account_store_unlock_async (store, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  return lanyard_account_store_unlock_finish (store, result, error);
+}
+
 static void
 assert_same_account (LanyardAccount *a,
                      LanyardAccount *b)
@@ -540,6 +552,52 @@ test_locked (void)
 }
 
 static void
+test_unlock (void)
+{
+  g_autoptr(LanyardAccountStore) store = lanyard_account_store_new ();
+  g_autoptr(LanyardAccount) account = make_account ("d1000000-0000-0000-0000-000000000001", "unlock@contoso.com", 1700000000);
+  g_autoptr(LanyardAccount) found = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  delete_all_items ();
+
+  save (store, account, &error);
+  g_assert_no_error (error);
+
+  keyring_tool ("lock");
+
+  /* The session bus (and so the keyring's prompter) has no DISPLAY: the
+   * prompt cannot be shown, and the unlock must say so, not hang. */
+  started = g_get_monotonic_time ();
+  g_assert_false (unlock (store, &error));
+  g_test_message ("unlock without a prompter: %s (%" G_GINT64_FORMAT " ms)",
+                  error->message, (g_get_monotonic_time () - started) / 1000);
+  g_assert_true (error->domain == LANYARD_ERROR);
+  g_assert_true (error->code == LANYARD_ERROR_KEYRING_LOCKED ||
+                 error->code == LANYARD_ERROR_CANCELLED);
+  g_assert_cmpstr (error->message, !=, "");
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  found = lookup (store, lanyard_account_get_id (account), &error);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED);
+  g_clear_error (&error);
+
+  /* Unlocked behind our back (as by the user in Passwords and Keys): asking
+   * again succeeds at once, without a prompt. */
+  keyring_tool ("unlock");
+  started = g_get_monotonic_time ();
+  g_assert_true (unlock (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2 * G_USEC_PER_SEC);
+
+  found = lookup (store, lanyard_account_get_id (account), &error);
+  g_assert_no_error (error);
+  assert_same_account (found, account);
+}
+
+static void
 test_cancelled (void)
 {
   g_autoptr(LanyardAccountStore) store = lanyard_account_store_new ();
@@ -624,6 +682,10 @@ test_no_secret_service (void)
 
   g_assert_false (remove_account (store, lanyard_account_get_id (account), &error));
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
+  g_clear_error (&error);
+
+  g_assert_false (unlock (store, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE);
 }
 
 int
@@ -645,6 +707,7 @@ main (int   argc,
   g_test_add_func ("/lanyard/account-store/list-order", test_list_order);
   g_test_add_func ("/lanyard/account-store/list-skips-bad-items", test_list_skips_bad_items);
   g_test_add_func ("/lanyard/account-store/locked", test_locked);
+  g_test_add_func ("/lanyard/account-store/unlock", test_unlock);
   g_test_add_func ("/lanyard/account-store/cancelled", test_cancelled);
   g_test_add_func ("/lanyard/account-store/no-bus", test_no_bus);
 

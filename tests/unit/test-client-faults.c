@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lanyard-client-private.h"
+#include "lanyard-default-account.h"
 #include "lanyard-fake-provider.h"
 #include "lanyard-test-utils.h"
 
@@ -930,6 +931,93 @@ test_refresh_keyring_locked_before (Fixture       *fixture,
   g_assert_cmpstr (lanyard_account_get_refresh_token (stored), ==, lanyard_account_get_refresh_token (account));
 }
 
+static void
+count_signal_cb (gpointer  instance,
+                 guint    *count)
+{
+  (*count)++;
+}
+
+static void
+test_sign_in_keyring_locked_then_unlock (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  LanyardClient *client = fixture->world.client;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(LanyardAccount) saved = NULL;
+  g_autoptr(LanyardAccount) stored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_id = NULL;
+  GAsyncResult *slot = NULL;
+  guint changed = 0;
+
+  /* Locked: the sign-in succeeds for this session only, and says why. */
+  lanyard_fake_keyring_tool ("lock");
+  lanyard_client_sign_in_async (client, NULL, NULL, outcome_cb, fixture);
+  wait_outcome (fixture);
+  account = lanyard_client_sign_in_finish (client, fixture->result, &error);
+  g_assert_no_error (error);
+  g_assert_true (lanyard_account_get_session_only (account));
+  assert_error (lanyard_client_sign_in_get_keyring_error (fixture->result),
+                LANYARD_ERROR_KEYRING_LOCKED, "locked");
+  lanyard_fake_browser_wait_idle (fixture->world.browser);
+
+  g_signal_connect (client, "accounts-changed", G_CALLBACK (count_signal_cb), &changed);
+
+  /* The session's keyring has no display for its prompt: a clear failure,
+   * nothing changed. Saving cannot get past the lock either. */
+  lanyard_client_unlock_keyring_async (client, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  g_assert_false (lanyard_client_unlock_keyring_finish (client, result, &error));
+  g_assert_true (error->domain == LANYARD_ERROR);
+  g_assert_true (error->code == LANYARD_ERROR_KEYRING_LOCKED || error->code == LANYARD_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpuint (changed, ==, 0);
+
+  lanyard_client_save_account_async (client, account, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  saved = lanyard_client_save_account_finish (client, result, &error);
+  g_assert_null (saved);
+  assert_error (error, LANYARD_ERROR_KEYRING_LOCKED, "locked");
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_true (lanyard_account_get_session_only (account));
+  g_assert_cmpuint (changed, ==, 0);
+
+  /* Unlocked (as by the user elsewhere): unlocking is immediate, and the
+   * session-only account goes into the keyring and becomes the default. */
+  lanyard_fake_keyring_tool ("unlock");
+  lanyard_client_unlock_keyring_async (client, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  g_assert_true (lanyard_client_unlock_keyring_finish (client, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (changed, ==, 1);
+
+  lanyard_client_save_account_async (client, account, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  saved = lanyard_client_save_account_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_false (lanyard_account_get_session_only (saved));
+  g_assert_cmpuint (changed, ==, 2);
+
+  stored = lanyard_fake_lookup_stored (ACCOUNT_ID);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (lanyard_account_get_refresh_token (stored), ==,
+                   lanyard_account_get_refresh_token (account));
+  default_id = lanyard_default_account_get ();
+  g_assert_cmpstr (default_id, ==, ACCOUNT_ID);
+
+  accounts = lanyard_fake_list_accounts (client);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  g_assert_false (lanyard_account_get_session_only (g_ptr_array_index (accounts, 0)));
+
+  g_signal_handlers_disconnect_by_func (client, count_signal_cb, &changed);
+}
+
 /* ---- cancellation --------------------------------------------------------------------- */
 
 static void
@@ -1242,6 +1330,7 @@ main (int   argc,
   ADD ("refresh/bad-id-token", test_refresh_bad_id_token);
   ADD ("refresh/keyring-locked-during-write", test_refresh_keyring_locked);
   ADD ("refresh/keyring-locked-before", test_refresh_keyring_locked_before);
+  ADD ("keyring/sign-in-locked-then-unlock", test_sign_in_keyring_locked_then_unlock);
 
   ADD ("cancel/before-start", test_cancel_before_start);
   ADD ("cancel/before-browser", test_cancel_before_browser);
