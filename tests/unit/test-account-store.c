@@ -424,6 +424,59 @@ warning_is_not_fatal (const char     *log_domain,
            (log_level & G_LOG_LEVEL_MASK) == G_LOG_LEVEL_WARNING);
 }
 
+/* An item written by an older Lanyard (schema-version 0, account JSON
+ * version 0): listing skips it with a warning while good accounts stay, and
+ * saving the same account again replaces it, so no stale copy lingers. */
+static void
+test_older_schema_version (void)
+{
+  g_autoptr(LanyardAccountStore) store = lanyard_account_store_new ();
+  g_autoptr(LanyardAccount) good = make_account ("d0000000-0000-0000-0000-000000000001", "good@contoso.com", 1700000000);
+  g_autoptr(LanyardAccount) old = make_account ("d0000000-0000-0000-0000-000000000002", "old@contoso.com", 1690000000);
+  g_autoptr(LanyardAccount) found = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) warnings = NULL;
+  g_autofree char *old_json = NULL;
+  g_autofree char *out = NULL;
+  const char *old_id = lanyard_account_get_id (old);
+  guint handler;
+
+  delete_all_items ();
+
+  save (store, good, &error);
+  g_assert_no_error (error);
+
+  old_json = lanyard_account_to_json (old);
+  g_assert_true (g_str_has_prefix (old_json, "{\"version\":1,"));
+  old_json[11] = '0';
+  out = run_tool (old_json, 0, "secret-tool", "store", "--label=Lanyard: older",
+                  "xdg:schema", LANYARD_ACCOUNT_SCHEMA_NAME, "schema-version", "0",
+                  "account-id", old_id, "client-id", lanyard_account_get_client_id (old),
+                  "authority", AUTHORITY, NULL);
+  g_assert_cmpuint (count_items (NULL, NULL), ==, 2);
+
+  warnings = g_string_new (NULL);
+  handler = g_log_set_handler ("lanyard-account-store", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL,
+                               collect_warning, warnings);
+  g_test_log_set_fatal_handler (warning_is_not_fatal, NULL);
+  accounts = list (store, &error);
+  g_log_remove_handler ("lanyard-account-store", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_pattern_match_simple ("*Lanyard: older*", warnings->str));
+  g_assert_cmpuint (accounts->len, ==, 1);
+  assert_same_account (g_ptr_array_index (accounts, 0), good);
+
+  /* Signing in again writes the current version and drops the old item. */
+  save (store, old, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (old_id, NULL), ==, 1);
+  found = lookup (store, old_id, &error);
+  g_assert_no_error (error);
+  assert_same_account (found, old);
+}
+
 static void
 test_list_skips_bad_items (void)
 {
@@ -706,6 +759,7 @@ main (int   argc,
   g_test_add_func ("/lanyard/account-store/save-replaces-other-client", test_save_replaces_other_client);
   g_test_add_func ("/lanyard/account-store/list-order", test_list_order);
   g_test_add_func ("/lanyard/account-store/list-skips-bad-items", test_list_skips_bad_items);
+  g_test_add_func ("/lanyard/account-store/older-schema-version", test_older_schema_version);
   g_test_add_func ("/lanyard/account-store/locked", test_locked);
   g_test_add_func ("/lanyard/account-store/unlock", test_unlock);
   g_test_add_func ("/lanyard/account-store/cancelled", test_cancelled);
