@@ -35,6 +35,9 @@ else
 fi
 
 rm -f "$LOG"
+# Build everything first, not only what the tests link: the install test needs the
+# translations too, and a build failure should say so before any test runs.
+meson compile -C "$BUILD" || finish_without_tests "the build failed"
 meson test -C "$BUILD" --print-errorlogs "$@"
 rc=$?
 
