@@ -14,7 +14,10 @@ G_BEGIN_DECLS
 
 /* A session with keep-alive, a timeout, a User-Agent, and — when @ca_file is
  * set — a GTlsFileDatabase as its only trust anchors (libsoup ignores
- * SSL_CERT_FILE). An unreadable CA file is LANYARD_ERROR_CONFIGURATION. */
+ * SSL_CERT_FILE). An unreadable CA file is LANYARD_ERROR_CONFIGURATION.
+ * The CA file also becomes the process's default TLS database (see the .c:
+ * otherwise every connection parses the system store for nothing), so it is
+ * meant for a process that talks to that one provider: the CLI, the tests. */
 SoupSession *lanyard_http_session_new (const char  *ca_file,
                                        GError     **error);
 

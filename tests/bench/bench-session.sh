@@ -5,7 +5,8 @@
 #
 # Environment (set by run-bench.sh): BENCH_ROOT BENCH_OUT BENCH_ITER BENCH_WARMUP
 # BENCH_ACCOUNTS ("1 10 100 1000") BENCH_CLI BENCH_APP (empty: not built) BENCH_APP_SCHEMAS
-# BENCH_TOOLS (the directory with bare-window, wait-window, keyring-fill, loopback-catch).
+# BENCH_TOOLS (the directory with bench-browser, bare-window, wait-window, keyring-fill,
+# loopback-catch).
 #
 # Writes $BENCH_OUT/raw.jsonl (one JSON object per measured run), $BENCH_OUT/meta-*.json and a
 # directory per run under $BENCH_OUT/runs (outputs, browser log, the provider's requests).
@@ -56,8 +57,8 @@ for _ in $(seq 1 300); do [ -s "$OUT/idp.ready" ] && break; sleep 0.05; done
 ISSUER=$(jq -r .issuer "$OUT/idp.ready")
 say "provider $ISSUER (pid $IDP_PID)"
 
-export LANYARD_TEST_CA_FILE=$CA            # the scripted browser (curl --cacert)
-export BROWSER=$BENCH/timed-browser
+export LANYARD_TEST_CA_FILE=$CA            # the scripted browser (CURLOPT_CAINFO)
+export BROWSER=$TOOLS/bench-browser        # logs OPEN and DELIVER times to $LANYARD_BENCH_OPEN_LOG
 unset LANYARD_AUTHORITY LANYARD_CLIENT_ID LANYARD_SCOPES LANYARD_CA_FILE
 
 req_lines() { wc -l <"$REQLOG"; }

@@ -49,7 +49,7 @@ T_START=$EPOCHREALTIME
 
 # ---------------------------------------------------------------- dependencies
 "$ROOT/build-aux/install-deps.sh" >&2
-EXTRA=(time xdotool x11-utils libx11-dev libxdamage-dev jq curl openssl)
+EXTRA=(time xdotool x11-utils libx11-dev libxdamage-dev libcurl4-openssl-dev jq curl openssl)
 missing=()
 installed=" $(dpkg-query -W -f='${Package}=${db:Status-Status} ' "${EXTRA[@]}" 2>/dev/null || true) "
 for p in "${EXTRA[@]}"; do [[ $installed == *" $p=installed "* ]] || missing+=("$p"); done
@@ -96,6 +96,7 @@ cc_tool() { # cc_tool NAME PKG... — rebuilds tests/bench/NAME.c when it change
     cc -O2 -Wall -o "$TOOLS/$name" "$BENCH/$name.c" $([ $# -gt 0 ] && pkg-config --cflags --libs "$@")
   fi
 }
+cc_tool bench-browser   # loads libcurl with dlopen(): no link flags
 cc_tool bare-window libadwaita-1
 cc_tool wait-window x11 xdamage
 cc_tool keyring-fill libsecret-1 json-glib-1.0
