@@ -17,6 +17,8 @@ export LANYARD_TEST_BROWSER_USER
 sign_in_as alice
 is_rc 0 "alice signs in"
 ALICE=$(claim sub)
+# Sign-in times are kept to the second: let bob's be the later one, for the order check below.
+sleep 1
 sign_in_as bob
 is_rc 0 "bob signs in"
 is "$(claim sub)" "bob" "the second sign-in is bob"
