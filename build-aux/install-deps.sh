@@ -33,7 +33,9 @@ say() { printf 'install-deps: %s\n' "$*" >&2; }
 PKGS=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libssl-dev gettext appstream
   desktop-file-utils xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 glib-networking
-  jq curl openssl ca-certificates procps util-linux imagemagick chromium)
+  jq curl openssl ca-certificates procps util-linux imagemagick chromium
+  libqrencode-dev zbar-tools at-spi2-core python3-pyatspi python3-gi gjs gobject-introspection
+  libgirepository1.0-dev gir1.2-gtk-4.0 gir1.2-adw-1 gi-docgen abigail-tools)
 [ "$WITH_CLANG" = 1 ] && PKGS+=(clang libclang-rt-14-dev)
 
 node_ok() {
