@@ -128,12 +128,12 @@ start_idp() {
     >"$T/idp-$_idp_n.out" 2>"$T/idp-$_idp_n.err" </dev/null &
   IDP_PID=$!
   local i
-  for i in $(seq 1 300); do
+  for i in $(seq 1 1200); do
     [ -s "$ready" ] && break
     if ! kill -0 "$IDP_PID" 2>/dev/null; then diag "$(cat "$T/idp-$_idp_n.err")"; bail_out "the test provider exited"; fi
     sleep 0.05
   done
-  [ -s "$ready" ] || { diag "$(cat "$T/idp-$_idp_n.err")"; bail_out "the test provider did not get ready in 15 s"; }
+  [ -s "$ready" ] || { diag "$(cat "$T/idp-$_idp_n.err")"; bail_out "the test provider did not get ready in 60 s"; }
   IDP_ISSUER=$(jq -r .issuer "$ready")
   IDP_PORT=$(jq -r .port "$ready")
   export IDP_ISSUER IDP_PORT IDP_PID
