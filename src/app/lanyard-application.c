@@ -95,6 +95,16 @@ lanyard_application_activate (GApplication *application)
 }
 
 static void
+lanyard_application_shutdown (GApplication *application)
+{
+  /* dconf writes asynchronously: what was set just before quitting (the
+   * window size) must reach it before the process ends. */
+  g_settings_sync ();
+
+  G_APPLICATION_CLASS (lanyard_application_parent_class)->shutdown (application);
+}
+
+static void
 lanyard_application_dispose (GObject *object)
 {
   LanyardApplication *self = (LanyardApplication *)object;
@@ -114,6 +124,7 @@ lanyard_application_class_init (LanyardApplicationClass *klass)
 
   app_class->startup = lanyard_application_startup;
   app_class->activate = lanyard_application_activate;
+  app_class->shutdown = lanyard_application_shutdown;
 }
 
 static void

@@ -66,6 +66,7 @@ enum {
   PROP_0,
   PROP_STATE,
   PROP_BUSY,
+  PROP_SETTINGS,
   N_PROPS
 };
 
@@ -447,6 +448,8 @@ update_provider_labels (LanyardWindow *self)
   if (self->config != NULL && config_is_complete (self->config))
     host = lanyard_authority_display_host (self->config->authority);
 
+  /* The host only, as the header shows it: tests see settings applied live. */
+  g_debug ("Provider: %s", host ? host : "(none)");
   adw_window_title_set_subtitle (self->window_title, host ? host : "");
   lanyard_signed_out_page_set_provider (self->signed_out_page, host);
 }
@@ -1019,14 +1022,13 @@ static void
 lanyard_window_constructed (GObject *object)
 {
   LanyardWindow *self = (LanyardWindow *)object;
-  LanyardApplication *app;
 
   G_OBJECT_CLASS (lanyard_window_parent_class)->constructed (object);
 
-  app = LANYARD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  if (app != NULL && lanyard_application_get_settings (app) != NULL)
+  /* From the construct-only property: GtkWindow:application is not set yet
+   * here (it is not a construct property). */
+  if (self->settings != NULL)
     {
-      self->settings = g_object_ref (lanyard_application_get_settings (app));
 
       gtk_window_set_default_size (GTK_WINDOW (self),
                                    g_settings_get_int (self->settings, "window-width"),
@@ -1061,6 +1063,25 @@ lanyard_window_get_property (GObject    *object,
 
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy > 0);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_set_object (&self->settings, g_value_get_object (value));
       break;
 
     default:
@@ -1117,6 +1138,7 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   object_class->dispose = lanyard_window_dispose;
   object_class->finalize = lanyard_window_finalize;
   object_class->get_property = lanyard_window_get_property;
+  object_class->set_property = lanyard_window_set_property;
 
   window_class->close_request = lanyard_window_close_request;
 
@@ -1130,6 +1152,12 @@ lanyard_window_class_init (LanyardWindowClass *klass)
     g_param_spec_boolean ("busy", NULL, NULL,
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* NULL when the schema is not installed (an uninstalled build). */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1179,6 +1207,7 @@ lanyard_window_new (LanyardApplication *application)
 
   return g_object_new (LANYARD_TYPE_WINDOW,
                        "application", application,
+                       "settings", lanyard_application_get_settings (application),
                        NULL);
 }
 

@@ -3,7 +3,7 @@
 # The tests run inside tests/session/lanyard-test-session with LANYARD_TEST_DISPLAY=1 (a private
 # Xvfb, GSK_RENDERER=cairo, GTK_A11Y=none) and drive the real app (LANYARD_APP, set by meson) only
 # through its actions on the session bus — never through screen coordinates:
-#   app_start [VAR=VALUE...]  start the app with that environment (plus G_MESSAGES_DEBUG=lanyard-app)
+#   app_start [ENV-ARGS...]   start the app with that environment (plus G_MESSAGES_DEBUG=lanyard-app)
 #                             and wait until it is on the bus -> APP_PID, APP_LOG
 #   app_action NAME           `gapplication action dev.lanyard.Lanyard NAME`
 #   app_activate NAME         the same through org.gtk.Actions.Activate (gdbus)
@@ -32,7 +32,7 @@ app_start() {
   _app_n=$((_app_n + 1))
   APP_LOG=$T/app-$_app_n.log
   # `timeout` is the watchdog: a hung app fails the test instead of blocking the suite
-  env G_MESSAGES_DEBUG=lanyard-app "$@" timeout -k 5 150 "$LANYARD_APP" </dev/null >"$APP_LOG" 2>&1 &
+  env "$@" G_MESSAGES_DEBUG=lanyard-app timeout -k 5 150 "$LANYARD_APP" </dev/null >"$APP_LOG" 2>&1 &
   APP_PID=$!
   _LIB_BG_PIDS="${_LIB_BG_PIDS:-} $APP_PID"
   if ! timeout 15 gdbus wait --session --timeout 15 "$APP_ID" 2>/dev/null; then
@@ -105,4 +105,43 @@ shot() {
 
 keyring_items() {
   secret-tool search --all xdg:schema dev.lanyard.Lanyard.Account 2>/dev/null | grep -c '^\[' || true
+}
+
+# app_start_clean [VAR=VALUE...] — app_start as the desktop menu starts it: no LANYARD_* variable
+# reaches the app (the test harness's own ones included), settings in a keyfile under the test HOME
+app_start_clean() {
+  local unset_args=() v
+  for v in $(compgen -e | grep '^LANYARD_'); do unset_args+=(-u "$v"); done
+  app_start "${unset_args[@]}" GSETTINGS_BACKEND=keyfile "$@"
+}
+# settings_get KEY — the app's setting as the keyfile backend stored it (gsettings get)
+settings_get() { GSETTINGS_BACKEND=keyfile gsettings get "$APP_ID" "$1" 2>/dev/null; }
+settings_set() { GSETTINGS_BACKEND=keyfile gsettings set "$APP_ID" "$1" "$2"; }
+
+# app_window — the X window id of the app's main window (xdotool)
+app_window() { timeout 10 xdotool search --sync --onlyvisible --name '^Lanyard$' 2>/dev/null | head -n1; }
+# keys KEY... / type_text TEXT — what a person does on the keyboard, into the focused app window
+_app_focus() { local w; w=$(app_window) && [ -n "$w" ] && xdotool windowfocus --sync "$w" 2>/dev/null; }
+keys() { _app_focus && xdotool key --delay 80 "$@"; }
+type_text() { _app_focus && xdotool type --delay 15 -- "$1"; }
+# app_log_has ERE [SECS] — wait for a line of the app's debug log
+app_log_has() {
+  local i n=$((${2:-10} * 10))
+  for i in $(seq 1 "$n"); do
+    grep -Eq -- "$1" "$APP_LOG" && return 0
+    sleep 0.1
+  done
+  diag "no app log line matches /$1/" "$(tail -n 10 "$APP_LOG")"
+  return 1
+}
+# app_last_provider_is HOST [SECS] — wait until the newest "Provider: " line names HOST
+app_last_provider_is() {
+  local i n=$((${2:-10} * 10)) got=
+  for i in $(seq 1 "$n"); do
+    got=$(sed -n 's/.*Provider: //p' "$APP_LOG" | tail -n1)
+    [ "$got" = "$1" ] && return 0
+    sleep 0.1
+  done
+  diag "the header names '$got', expected '$1'"
+  return 1
 }
