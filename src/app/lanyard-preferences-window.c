@@ -127,21 +127,13 @@ client_id_apply_cb (LanyardPreferencesWindow *self,
   g_settings_set_string (self->settings, "client-id", text);
 }
 
-static gboolean
-scopes_valid (const char *text)
-{
-  g_auto(GStrv) scopes = lanyard_scopes_parse (text);
-
-  return scopes != NULL && g_strv_contains ((const char * const *)scopes, "openid");
-}
-
 static void
 scopes_changed_cb (LanyardPreferencesWindow *self,
                    AdwEntryRow              *row)
 {
   g_autofree char *text = current_text (row);
 
-  set_row_error (row, !scopes_valid (text));
+  set_row_error (row, !lanyard_check_scopes (text, NULL));
 }
 
 static void
@@ -150,10 +142,11 @@ scopes_apply_cb (LanyardPreferencesWindow *self,
 {
   g_autofree char *text = current_text (row);
   g_auto(GStrv) scopes = NULL;
+  g_autofree char *problem = NULL;
 
-  if (!scopes_valid (text))
+  if (!lanyard_check_scopes (text, &problem))
     {
-      toast (self, _("The scopes must include “openid”"));
+      toast (self, problem);
       return;
     }
 

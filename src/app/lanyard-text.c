@@ -72,34 +72,44 @@ lanyard_error_to_text (const GError *error)
     }
 }
 
+/* The rules are the core's (lanyard_config_check_*), shared with lanyard-cli
+ * and the environment; a form only treats "still empty" as no problem yet. */
+static gboolean
+is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+take_problem (GError  *error,
+              char   **problem)
+{
+  if (problem != NULL)
+    *problem = error ? g_strdup (error->message) : NULL;
+  g_clear_error (&error);
+  return FALSE;
+}
+
 gboolean
 lanyard_check_authority (const char  *text,
                          char       **normalized,
                          char       **problem)
 {
-  g_autoptr(LanyardAuthority) authority = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stripped = NULL;
+  GError *error = NULL;
 
   if (normalized)
     *normalized = NULL;
   if (problem)
     *problem = NULL;
 
-  stripped = g_strstrip (g_strdup (text ? text : ""));
-  if (*stripped == '\0')
+  if (is_blank (text))
     return FALSE;
 
-  authority = lanyard_authority_parse (stripped, &error);
-  if (authority == NULL)
-    {
-      if (problem)
-        *problem = g_strdup (error->message);
-      return FALSE;
-    }
-
-  if (normalized)
-    *normalized = g_strdup (lanyard_authority_get_url (authority));
+  if (!lanyard_config_check_authority (text, normalized, &error))
+    return take_problem (error, problem);
 
   return TRUE;
 }
@@ -108,23 +118,32 @@ gboolean
 lanyard_check_client_id (const char  *text,
                          char       **problem)
 {
-  const char *p;
+  GError *error = NULL;
 
   if (problem)
     *problem = NULL;
 
-  if (text == NULL || *text == '\0')
+  if (is_blank (text))
     return FALSE;
 
-  for (p = text; *p; p++)
-    {
-      if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
-        {
-          if (problem)
-            *problem = g_strdup (_("A client ID has no spaces"));
-          return FALSE;
-        }
-    }
+  if (!lanyard_config_check_client_id (text, &error))
+    return take_problem (error, problem);
+
+  return TRUE;
+}
+
+gboolean
+lanyard_check_scopes (const char  *text,
+                      char       **problem)
+{
+  g_auto(GStrv) scopes = lanyard_scopes_parse (text);
+  GError *error = NULL;
+
+  if (problem)
+    *problem = NULL;
+
+  if (!lanyard_config_check_scopes ((const char * const *) scopes, &error))
+    return take_problem (error, problem);
 
   return TRUE;
 }

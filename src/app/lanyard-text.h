@@ -21,6 +21,9 @@ gboolean  lanyard_check_authority       (const char  *text,
                                          char       **problem);
 gboolean  lanyard_check_client_id       (const char  *text,
                                          char       **problem);
+/* Space-separated scopes as typed; empty is a problem here. */
+gboolean  lanyard_check_scopes          (const char  *text,
+                                         char       **problem);
 char     *lanyard_authority_display_host (const char *authority);
 
 /* "in 5 minutes", "3 hours ago"… relative to @now (unix seconds). */

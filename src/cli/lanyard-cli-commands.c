@@ -162,6 +162,7 @@ lanyard_cli_sign_in (int            argc,
 {
   g_autoptr(LanyardConfig) config = NULL;
   g_autoptr(LanyardBrowser) browser = NULL;
+  g_autoptr(GError) error = NULL;
   LanyardSignInOptions options = { 0, };
   LanyardClient *client;
   static char *authorization_url;
@@ -219,6 +220,14 @@ lanyard_cli_sign_in (int            argc,
     }
   if (opt_timeout > 0)
     config->timeout_seconds = opt_timeout;
+
+  /* The same rules as the app's forms, for flags and LANYARD_* alike, before
+   * anything goes on the network. */
+  if (!lanyard_config_check (config, &error))
+    {
+      g_printerr ("lanyard-cli: %s\n", error->message);
+      return LANYARD_CLI_EXIT_USAGE;
+    }
 
   if (opt_no_browser)
     browser = lanyard_cli_link_browser_new ();

@@ -8,7 +8,10 @@
 
 #include <gio/gio.h>
 
+#include "lanyard-authority.h"
 #include "lanyard-config.h"
+#include "lanyard-error.h"
+#include "lanyard-i18n-private.h"
 
 G_DEFINE_BOXED_TYPE (LanyardConfig, lanyard_config, lanyard_config_copy, lanyard_config_free)
 
@@ -163,4 +166,129 @@ lanyard_config_new_from_environment (void)
     }
 
   return self;
+}
+
+gboolean
+lanyard_config_check_authority (const char  *text,
+                                char       **url,
+                                GError     **error)
+{
+  g_autoptr(LanyardAuthority) authority = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+  if (url != NULL)
+    *url = NULL;
+
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                           _("No tenant or authority is set: enter your Microsoft Entra "
+                             "External ID tenant’s subdomain or your provider’s issuer URL"));
+      return FALSE;
+    }
+
+  authority = lanyard_authority_parse (stripped, error);
+  if (authority == NULL)
+    return FALSE;
+
+  if (url != NULL)
+    *url = g_strdup (lanyard_authority_get_url (authority));
+
+  return TRUE;
+}
+
+gboolean
+lanyard_config_check_client_id (const char  *text,
+                                GError     **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                           _("No application (client) ID is set: it is shown where the "
+                             "application was registered with the provider"));
+      return FALSE;
+    }
+
+  /* It goes into URLs and the keyring's attributes: a space or a control
+   * character is a copy-and-paste accident, never part of an ID. */
+  for (const char *p = stripped; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+        {
+          g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                               _("An application (client) ID has no spaces or line breaks"));
+          return FALSE;
+        }
+    }
+
+  if (!g_utf8_validate (stripped, -1, NULL))
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                           _("The application (client) ID is not valid text"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
+static gboolean
+is_scope_token (const char *scope)
+{
+  if (*scope == '\0')
+    return FALSE;
+
+  for (const guchar *p = (const guchar *) scope; *p != '\0'; p++)
+    if (*p < 0x21 || *p > 0x7e || *p == '"' || *p == '\\')
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+lanyard_config_check_scopes (const char * const  *scopes,
+                             GError             **error)
+{
+  if (scopes == NULL || scopes[0] == NULL)
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                           _("No scopes are set: “openid” at least is needed to sign in"));
+      return FALSE;
+    }
+
+  for (guint i = 0; scopes[i] != NULL; i++)
+    {
+      if (!is_scope_token (scopes[i]))
+        {
+          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                       /* Translators: %s is what was typed as a scope, such as “api://orders/réad” */
+                       _("“%s” is not a scope: a scope is one word of plain letters, digits "
+                         "and punctuation, without quotes or backslashes"),
+                       scopes[i]);
+          return FALSE;
+        }
+    }
+
+  if (!g_strv_contains (scopes, "openid"))
+    {
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                           _("The scopes must include “openid”: without it the provider "
+                             "does not say who signed in"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lanyard_config_check (const LanyardConfig  *self,
+                      GError              **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return lanyard_config_check_authority (self->authority, NULL, error) &&
+         lanyard_config_check_client_id (self->client_id, error) &&
+         lanyard_config_check_scopes ((const char * const *) self->scopes, error);
 }

@@ -38,6 +38,22 @@ LanyardConfig *lanyard_config_new_from_environment (void);
 /* Splits "openid profile" or "openid,profile" into a strv without empties. */
 char         **lanyard_scopes_parse    (const char *text);
 
+/* Whether a value can be used, else LANYARD_ERROR_CONFIGURATION with a sentence
+ * a person can act on — one set of rules for the first-run page, Preferences,
+ * lanyard-cli flags and LANYARD_* variables. Surrounding white space is
+ * ignored; an empty value is an error too (say so yourself where "empty" is
+ * not yet a mistake, as on a form being filled in). */
+gboolean       lanyard_config_check_authority (const char          *text,
+                                               char               **url,
+                                               GError             **error);
+gboolean       lanyard_config_check_client_id (const char          *text,
+                                               GError             **error);
+gboolean       lanyard_config_check_scopes    (const char * const  *scopes,
+                                               GError             **error);
+/* All of the above, for a configuration about to sign in. */
+gboolean       lanyard_config_check           (const LanyardConfig *self,
+                                               GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardConfig, lanyard_config_free)
 
 G_END_DECLS

@@ -101,6 +101,15 @@ cli sign-in --authority http://example.com --client-id "$IDP_CLIENT_ID" --no-bro
 is_rc 2 "plain http authority that is not loopback: exit status 2"
 cli sign-in --authority "$IDP_ISSUER" --no-browser --timeout 5
 is_rc 2 "missing client id: exit status 2"
+like "$CLI_ERR" 'No application \(client\) ID is set' "missing client id: stderr says what is missing"
+reset_requests
+cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --scope profile --no-browser --timeout 5
+is_rc 2 "scopes without openid: exit status 2"
+like "$CLI_ERR" 'must include “openid”' "scopes without openid: stderr says why"
+LANYARD_CLIENT_ID="two words" cli sign-in --authority "$IDP_ISSUER" --no-browser --timeout 5
+is_rc 2 "LANYARD_CLIENT_ID with a space: exit status 2, the same rule as the app's form"
+like "$CLI_ERR" 'no spaces' "LANYARD_CLIENT_ID with a space: stderr says why"
+is "$(wc -l <"$IDP_REQUEST_LOG")" 0 "bad configuration: nothing was sent to the provider"
 cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --no-such-option
 is_rc 2 "unknown option: exit status 2"
 cli token

@@ -4,7 +4,11 @@
  */
 #include "config.h"
 
+#include <locale.h>
+#include <glib/gi18n-lib.h>
+
 #include "lanyard-config.h"
+#include "lanyard-error.h"
 #include "lanyard-test-utils.h"
 
 static void
@@ -110,6 +114,147 @@ test_scopes_parse (void)
   g_assert_cmpuint (g_strv_length (c), ==, 0);
 }
 
+/* One set of rules for the app's forms, lanyard-cli and LANYARD_*. */
+static void
+test_check_authority (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (lanyard_config_check_authority (" contoso ", &url, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/");
+  g_clear_pointer (&url, g_free);
+
+  g_assert_true (lanyard_config_check_authority ("http://127.0.0.1:3000", NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (lanyard_config_check_authority ("", &url, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_assert_null (url);
+  g_assert_nonnull (strstr (error->message, "No tenant or authority is set"));
+  g_clear_error (&error);
+
+  g_assert_false (lanyard_config_check_authority (NULL, NULL, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_clear_error (&error);
+
+  g_assert_false (lanyard_config_check_authority ("http://example.com", &url, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_assert_null (url);
+}
+
+static void
+test_check_client_id (void)
+{
+  const char *bad[] = { "", "   ", "two words", "tab\there", "line\nbreak", "nul\x01", "\xff\xfe" };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lanyard_config_check_client_id ("2a7f1c4e-0b1d-4c3e-9f00-1234567890ab", &error));
+  g_assert_no_error (error);
+  g_assert_true (lanyard_config_check_client_id (" dev.lanyard.Lanyard.Test\n", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (lanyard_config_check_client_id (bad[i], &error));
+      g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+      g_assert_cmpstr (error->message, !=, "");
+      g_clear_error (&error);
+    }
+}
+
+static void
+test_check_scopes (void)
+{
+  const char * const good[] = { "openid", "profile", "api://orders/read", "offline_access", NULL };
+  const char * const no_openid[] = { "profile", "email", NULL };
+  const char * const quoted[] = { "openid", "a\"b", NULL };
+  const char * const accented[] = { "openid", "r\303\251ad", NULL };
+  const char * const empty[] = { NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lanyard_config_check_scopes (good, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (lanyard_config_check_scopes (no_openid, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_assert_nonnull (strstr (error->message, "“openid”"));
+  g_clear_error (&error);
+
+  g_assert_false (lanyard_config_check_scopes (quoted, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_assert_nonnull (strstr (error->message, "“a\"b”"));
+  g_clear_error (&error);
+
+  g_assert_false (lanyard_config_check_scopes (accented, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_clear_error (&error);
+
+  g_assert_false (lanyard_config_check_scopes (empty, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_clear_error (&error);
+
+  g_assert_false (lanyard_config_check_scopes (NULL, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+}
+
+static void
+test_check_environment (void)
+{
+  g_autoptr(LanyardConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  clear_environment ();
+  g_setenv ("LANYARD_AUTHORITY", "contoso", TRUE);
+  g_setenv ("LANYARD_CLIENT_ID", "client-1", TRUE);
+  config = lanyard_config_new_from_environment ();
+  g_assert_true (lanyard_config_check (config, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&config, lanyard_config_free);
+
+  g_setenv ("LANYARD_SCOPES", "profile email", TRUE);
+  config = lanyard_config_new_from_environment ();
+  g_assert_false (lanyard_config_check (config, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_assert_nonnull (strstr (error->message, "openid"));
+  g_clear_error (&error);
+  g_clear_pointer (&config, lanyard_config_free);
+
+  g_unsetenv ("LANYARD_SCOPES");
+  g_unsetenv ("LANYARD_CLIENT_ID");
+  config = lanyard_config_new_from_environment ();
+  g_assert_false (lanyard_config_check (config, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_assert_nonnull (strstr (error->message, "client"));
+
+  clear_environment ();
+}
+
+/* The core's sentences come in the person's language: the library binds its
+ * gettext domain itself (the build tree's catalogs here, bound first as the
+ * app and lanyard-cli do with theirs). */
+static void
+test_messages_translated (void)
+{
+  g_autofree char *localedir = g_build_filename (g_getenv ("LANYARD_TEST_BUILDDIR"), "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  g_setenv ("LANGUAGE", "de", TRUE);
+  /* gettext ignores LANGUAGE in the plain C locale, not in C.UTF-8 (always there). */
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+
+  g_assert_false (lanyard_config_check_client_id ("two words", &error));
+  g_assert_cmpstr (error->message, ==,
+                   "Eine Anwendungs-ID (Client-ID) enthält keine Leerzeichen oder Zeilenumbrüche");
+
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -121,6 +266,11 @@ main (int    argc,
   g_test_add_func ("/lanyard/config/empty-environment", test_empty_environment_is_ignored);
   g_test_add_func ("/lanyard/config/copy", test_copy);
   g_test_add_func ("/lanyard/config/scopes-parse", test_scopes_parse);
+  g_test_add_func ("/lanyard/config/check-authority", test_check_authority);
+  g_test_add_func ("/lanyard/config/check-client-id", test_check_client_id);
+  g_test_add_func ("/lanyard/config/check-scopes", test_check_scopes);
+  g_test_add_func ("/lanyard/config/check-environment", test_check_environment);
+  g_test_add_func ("/lanyard/config/messages-translated", test_messages_translated);
 
   return g_test_run ();
 }
