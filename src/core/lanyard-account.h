@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define LANYARD_TYPE_ACCOUNT (lanyard_account_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardAccount, lanyard_account, LANYARD, ACCOUNT, GObject)
 
+#ifdef LANYARD_COMPILATION
+/* Private to the core and its tests: not exported from liblanyard-1. */
 /* From validated ID token claims plus where they came from. The id is
  * "<oid>.<tid>" when both claims exist (Entra: sub is pairwise per app; both
  * must be GUID-like: letters, digits, '-'), else "sha256:" + the first 32 hex
@@ -36,6 +38,7 @@ LanyardAccount *lanyard_account_new_from_claims (JsonObject  *claims,
 char           *lanyard_account_to_json         (LanyardAccount *self);
 LanyardAccount *lanyard_account_new_from_json   (const char     *json,
                                                  GError        **error);
+#endif
 
 const char     *lanyard_account_get_id            (LanyardAccount *self);
 const char     *lanyard_account_get_username      (LanyardAccount *self);
@@ -53,6 +56,8 @@ gint64          lanyard_account_get_access_token_expires_at (LanyardAccount *sel
 const char     *lanyard_account_get_refresh_token (LanyardAccount *self);
 const char * const *lanyard_account_get_scopes    (LanyardAccount *self);
 
+#ifdef LANYARD_COMPILATION
+/* Private to the core and its tests: not exported from liblanyard-1. */
 /* Replaces the tokens; a NULL @refresh_token or @id_token keeps the old one
  * (providers may not send them again on refresh). @expires_at is absolute
  * (Unix seconds, 0 = unknown, treated as expired). @scopes are the scopes
@@ -78,10 +83,13 @@ gboolean        lanyard_account_has_valid_access_token (LanyardAccount     *self
                                                         const char * const *scopes,
                                                         gint64              now,
                                                         gint64              min_seconds);
+#endif
 
 /* Whether the account lives only in memory (keyring unavailable or locked). */
 gboolean        lanyard_account_get_session_only  (LanyardAccount *self);
+#ifdef LANYARD_COMPILATION
 void            lanyard_account_set_session_only  (LanyardAccount *self,
                                                    gboolean        session_only);
+#endif
 
 G_END_DECLS

@@ -28,15 +28,18 @@ void              lanyard_authority_unref             (LanyardAuthority *self);
 /* Normalised form: scheme://host[:port]/path/ — always ends in '/' for Entra,
  * no trailing '/' for generic issuers (so it equals the issuer). */
 const char       *lanyard_authority_get_url           (LanyardAuthority *self);
+gboolean          lanyard_authority_is_entra          (LanyardAuthority *self);
+const char       *lanyard_authority_get_host          (LanyardAuthority *self);
+
+#ifdef LANYARD_COMPILATION
+/* Private to the core and its tests: not exported from liblanyard-1. */
 /* Entra: <authority>v2.0/.well-known/openid-configuration;
  * generic: <issuer>/.well-known/openid-configuration */
 const char       *lanyard_authority_get_discovery_url (LanyardAuthority *self);
-gboolean          lanyard_authority_is_entra          (LanyardAuthority *self);
 gboolean          lanyard_authority_is_loopback       (LanyardAuthority *self);
 /* Entra: <authority>oauth2/v2.0/logout, used when discovery has no
  * end_session_endpoint; NULL for generic authorities. */
 const char       *lanyard_authority_get_entra_logout_url (LanyardAuthority *self);
-const char       *lanyard_authority_get_host          (LanyardAuthority *self);
 
 /* TRUE for 127.0.0.0/8, ::1, [::1] and "localhost". */
 gboolean          lanyard_host_is_loopback            (const char       *host);
@@ -44,6 +47,7 @@ gboolean          lanyard_host_is_loopback            (const char       *host);
 /* https, or http to a loopback host; used for every endpoint from discovery. */
 gboolean          lanyard_url_is_acceptable_endpoint  (const char       *url,
                                                        gboolean          allow_loopback_http);
+#endif
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardAuthority, lanyard_authority_unref)
 

@@ -179,6 +179,8 @@ LanyardSignOutResult *lanyard_client_sign_out_finish (LanyardClient      *self,
                                                       GAsyncResult       *result,
                                                       GError            **error);
 
+#ifdef LANYARD_COMPILATION
+/* Private to the core and its tests: not exported from liblanyard-1. */
 /* The authorize URL building, exposed for tests. */
 char           *lanyard_build_authorize_url (const char                 *authorization_endpoint,
                                              const char                 *client_id,
@@ -195,5 +197,7 @@ char           *lanyard_build_logout_url    (const char *end_session_endpoint,
                                              const char *client_id,
                                              const char *login_hint,
                                              const char *id_token);
+#endif
+
 
 G_END_DECLS

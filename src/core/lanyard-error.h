@@ -31,8 +31,12 @@ typedef enum {
 
 GQuark lanyard_error_quark (void);
 
+#ifdef LANYARD_COMPILATION
+/* Private to the core and its tests: not exported from liblanyard-1. */
 /* Maps GIO, libsoup, TLS and libsecret errors to the domain above (NULL stays NULL).
  * Takes ownership of @error and returns a new one with a message that keeps the original. */
 GError *lanyard_error_from_gerror (GError *error);
+#endif
+
 
 G_END_DECLS

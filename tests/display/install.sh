@@ -8,13 +8,14 @@
 source "$(dirname "$0")/../integration/lib.sh"
 source "$(dirname "$0")/lib-app.sh"
 
-: "${LANYARD_TEST_BUILD_ROOT:?set by meson}" "${LANYARD_TEST_PREFIX:?}" "${LANYARD_TEST_BINDIR:?}" "${LANYARD_TEST_DATADIR:?}"
+: "${LANYARD_TEST_BUILD_ROOT:?set by meson}" "${LANYARD_TEST_PREFIX:?}" "${LANYARD_TEST_BINDIR:?}" "${LANYARD_TEST_DATADIR:?}" "${LANYARD_TEST_LIBDIR:?}"
 command -v meson >/dev/null 2>&1 || skip_all "meson is not on PATH"
 
 DESTDIR=$T/destdir
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$LANYARD_TEST_PREFIX" "$1" ;; esac; }
 BINDIR=$DESTDIR$(abs "$LANYARD_TEST_BINDIR")
 DATADIR=$DESTDIR$(abs "$LANYARD_TEST_DATADIR")
+LIBDIR=$DESTDIR$(abs "$LANYARD_TEST_LIBDIR")
 APP_ID=dev.lanyard.Lanyard
 
 # --no-rebuild: meson test has built everything already; a DESTDIR install never touches the system
@@ -74,7 +75,8 @@ fi
 # ---------------------------------------------------------------- it launches from the DESTDIR
 if [ -n "${DISPLAY:-}" ]; then
   LANYARD_APP=$BINDIR/lanyard
-  t_ok "the installed app starts" app_start GSETTINGS_SCHEMA_DIR="$SCHEMAS" XDG_DATA_DIRS="$DATADIR:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
+  # the installed binary has no build-tree rpath: it finds the installed liblanyard-1
+  t_ok "the installed app starts" app_start LD_LIBRARY_PATH="$LIBDIR" GSETTINGS_SCHEMA_DIR="$SCHEMAS" XDG_DATA_DIRS="$DATADIR:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
   t_ok "the installed app shows its first-run page" wait_state setup
   unlike "$(grep -i 'not installed' "$APP_LOG")" . "the installed app finds its settings schema"
   shot installed-setup
