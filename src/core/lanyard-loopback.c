@@ -471,6 +471,30 @@ is_valid_code (const char *code)
   return TRUE;
 }
 
+/* RFC 9207: @iss equals @expected byte for byte. A widely deployed provider
+ * percent-encodes the iss of its form_post page one time too many, so one
+ * extra decoding is accepted when it gives exactly the issuer: a mix-up
+ * attacker gains nothing by it, as it could send the honest issuer
+ * unencoded just as well. No other normalisation. */
+static gboolean
+iss_matches (const char *iss,
+             const char *expected)
+{
+  g_autofree char *decoded = NULL;
+
+  if (strcmp (iss, expected) == 0)
+    return TRUE;
+  if (strchr (iss, '%') == NULL)
+    return FALSE;
+
+  decoded = g_uri_unescape_string (iss, NULL);
+  if (decoded == NULL || strcmp (decoded, expected) != 0)
+    return FALSE;
+
+  g_debug ("Accepting an RFC 9207 iss percent-encoded twice");
+  return TRUE;
+}
+
 /* DNS rebinding: a web page that makes the browser talk to our port sends
  * its own host name. The real redirect names one of ours. */
 static gboolean
@@ -480,7 +504,8 @@ lanyard_loopback_host_is_ours (LanyardLoopback *self,
   const char *host = g_uri_get_host (uri);
   int port = g_uri_get_port (uri);
 
-  if (host == NULL)
+  /* "evil@localhost:port" names localhost, but no browser sends it. */
+  if (host == NULL || g_uri_get_userinfo (uri) != NULL)
     return FALSE;
 
   if (g_ascii_strcasecmp (host, "localhost") != 0 &&
@@ -578,7 +603,7 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
   iss = g_hash_table_lookup (params, "iss");
   if (self->expected_issuer != NULL)
     {
-      if (iss != NULL && strcmp (iss, self->expected_issuer) != 0)
+      if (iss != NULL && !iss_matches (iss, self->expected_issuer))
         {
           lanyard_loopback_take (self, msg, NULL,
                                  g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
@@ -701,16 +726,68 @@ reject_body (SoupServerMessage *msg)
                                    "Request too large", "This request is too large.");
 }
 
+typedef struct {
+  guint host;
+  guint content_length;
+  guint transfer_encoding;
+} HeaderCounts;
+
+static void
+count_header_cb (const char *name,
+                 const char *value,
+                 gpointer    user_data)
+{
+  HeaderCounts *counts = user_data;
+
+  if (g_ascii_strcasecmp (name, "Host") == 0)
+    counts->host++;
+  else if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+    counts->content_length++;
+  else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+    counts->transfer_encoding++;
+}
+
+/* Request smuggling (RFC 9112 §3.2, §6.3): where a proxy and this server
+ * could disagree on the host or on where the body ends, neither wins.
+ * libsoup would take the last Host and the last Content-Length. */
+static const char *
+framing_problem (SoupMessageHeaders *headers)
+{
+  HeaderCounts counts = { 0, };
+
+  soup_message_headers_foreach (headers, count_header_cb, &counts);
+
+  if (counts.host > 1)
+    return "more than one Host";
+  if (counts.content_length > 1)
+    return "more than one Content-Length";
+  if (counts.transfer_encoding > 0 && counts.content_length > 0)
+    return "Transfer-Encoding with Content-Length";
+
+  return NULL;
+}
+
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   LanyardLoopback *self = LANYARD_LOOPBACK (user_data);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *problem;
 
   if (soup_server_message_get_status (msg) != 0)
     {
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      return;
+    }
+
+  problem = framing_problem (headers);
+  if (problem != NULL)
+    {
+      g_debug ("Refusing a request with %s", problem);
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, "Bad request",
+                                     "This request is ambiguous.");
       return;
     }
 

@@ -737,6 +737,14 @@ test_iss_mismatch (Fixture       *f,
     "https%3A%2F%2Fissuer.example.com%2Ftenant%2Fv2.0%2F",   /* a trailing slash is another issuer */
     "https%3A%2F%2FISSUER.example.com%2Ftenant%2Fv2.0",
     "",
+    /* One extra encoding is tolerated only when it decodes to the issuer itself. */
+    "https%253A%252F%252Fattacker.example.com%252Ftenant%252Fv2.0",
+    "https%253A%252F%252Fissuer.example.com%252Ftenant%252Fv2.0%252F",
+    "https%253A%252F%252FISSUER.example.com%252Ftenant%252Fv2.0",
+    "https%25253A%25252F%25252Fissuer.example.com%25252Ftenant%25252Fv2.0",  /* twice too many */
+    "https%253A%252F%252Fissuer.example.com%252Ftenant%252Fv2.0%2500",
+    "https%253A%252F%252Fissuer.example.com%252Ftenant%252Fv2.0+",
+    "https%3A%2F%2Fissuer.example.com%2Ftenant%2Fv2.0%2520",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -768,6 +776,37 @@ test_iss_mismatch (Fixture       *f,
       g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_BAD_REQUEST);
       g_clear_object (&f->loopback);
     }
+}
+
+/* The form_post page of a provider that percent-encodes iss once too often:
+ * the form field decodes to "https%3A%2F%2F…". */
+static void
+test_iss_double_encoded (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *once = g_uri_escape_string (ISSUER, NULL, FALSE);
+  g_autofree char *twice = g_uri_escape_string (once, NULL, FALSE);
+  g_autofree char *form = g_strdup_printf ("code=%s&state=%s&iss=%s", CODE, STATE, twice);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GAsyncResult) slot = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  g_assert_nonnull (strstr (twice, "https%253A%252F%252F"));
+
+  g_string_truncate (loopback_log, 0);
+  start_wait (f, ISSUER, TRUE, NULL);
+  msg = message_new (f, "POST", "/callback", "application/x-www-form-urlencoded", form, -1);
+  send_start (f, msg, &slot);
+  code = finish_wait (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (code, ==, CODE);
+  g_assert_nonnull (strstr (loopback_log->str, "percent-encoded twice"));
+
+  lanyard_loopback_finish_page (f->loopback, TRUE, "Signed in", NULL);
+  body = send_finish (f, &slot);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
 }
 
 static void
@@ -1146,6 +1185,59 @@ test_wrong_host (Fixture       *f,
   g_assert_true (bytes_start_with (reply2, "HTTP/1.1 400"));
 
   assert_still_waiting (f);
+  assert_real_response_succeeds (f);
+}
+
+/* Request smuggling: where a proxy in front and this server could read the
+ * host or the end of the body differently, the answer is 400 (RFC 9112
+ * §6.3), even with the right state and code. */
+static void
+test_smuggling (Fixture       *f,
+                gconstpointer  data)
+{
+  guint16 port = lanyard_loopback_get_port (f->loopback);
+  static const char form[] = "code=" CODE "&state=" STATE;
+  char *requests[] = {
+    g_strdup_printf ("GET /callback?code=%s&state=%s HTTP/1.1\r\nHost: evil.example:%u\r\n"
+                     "Host: localhost:%u\r\n\r\n", CODE, STATE, port, port),
+    g_strdup_printf ("GET /callback?code=%s&state=%s HTTP/1.1\r\nHost: localhost:%u\r\n"
+                     "Host: localhost:%u\r\n\r\n", CODE, STATE, port, port),
+    g_strdup_printf ("GET /callback?code=%s&state=%s HTTP/1.1\r\nHost: evil@localhost:%u\r\n\r\n",
+                     CODE, STATE, port),
+    g_strdup_printf ("POST /callback HTTP/1.1\r\nHost: localhost:%u\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\n"
+                     "Content-Length: 3\r\nContent-Length: %zu\r\n\r\n%s",
+                     port, strlen (form), form),
+    g_strdup_printf ("POST /callback HTTP/1.1\r\nHost: localhost:%u\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\n"
+                     "Content-Length: %zu\r\nContent-Length: %zu\r\n\r\n%s",
+                     port, strlen (form), strlen (form), form),
+    g_strdup_printf ("POST /callback HTTP/1.1\r\nHost: localhost:%u\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\n"
+                     "Transfer-Encoding: chunked\r\nContent-Length: %zu\r\n\r\n"
+                     "%zx\r\n%s\r\n0\r\n\r\n",
+                     port, strlen (form), strlen (form), form),
+    g_strdup_printf ("POST /callback HTTP/1.1\r\nHost: localhost:%u\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\n"
+                     "Content-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "%zx\r\n%s\r\n0\r\n\r\n",
+                     port, strlen (form), strlen (form), form),
+  };
+
+  start_wait (f, NULL, FALSE, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(GBytes) reply = raw_request (f, requests[i]);
+
+      g_test_message ("request %u", i);
+      g_assert_true (bytes_start_with (reply, "HTTP/1.1 400"));
+      assert_still_waiting (f);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    g_free (requests[i]);
+
   assert_real_response_succeeds (f);
 }
 
@@ -1949,6 +2041,7 @@ main (int   argc,
   ADD ("duplicate-params", test_duplicate_params);
   ADD ("iss-match", test_iss);
   ADD ("iss-mismatch", test_iss_mismatch);
+  ADD ("iss-double-encoded", test_iss_double_encoded);
   ADD ("iss-missing-required", test_iss_missing);
   ADD ("iss-missing-optional", test_iss_missing_optional);
   ADD ("headers-too-large", test_headers_too_large);
@@ -1958,6 +2051,7 @@ main (int   argc,
   ADD ("slow-request", test_slow_request);
   ADD ("garbage", test_garbage);
   ADD ("wrong-host", test_wrong_host);
+  ADD ("smuggling", test_smuggling);
   ADD ("not-waiting", test_not_waiting);
   ADD ("timeout", test_timeout);
   ADD ("cancel", test_cancel);
