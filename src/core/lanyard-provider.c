@@ -14,7 +14,9 @@
 #include "lanyard-provider.h"
 #include "lanyard-provider-cache.h"
 
-/* An unknown kid may be forged: it refetches the JWKS at most this often. */
+/* An unknown kid may be forged: it refetches the JWKS at most this often.
+ * Measured from the last such refetch, not from the last fetch: a key
+ * rotated just after this sign-in fetched the JWKS must still be found. */
 #define JWKS_REFETCH_INTERVAL_USEC (60 * G_USEC_PER_SEC)
 
 struct _LanyardProvider
@@ -32,7 +34,7 @@ struct _LanyardProvider
   guint             iss_parameter : 1;
 
   LanyardJwks      *jwks;
-  gint64            jwks_fetched_at;   /* monotonic µs of the last network fetch; 0 = never */
+  gint64            jwks_refetched_at; /* monotonic µs of the last refetch for an unknown kid; 0 = never */
 };
 
 G_DEFINE_FINAL_TYPE (LanyardProvider, lanyard_provider, G_TYPE_OBJECT)
@@ -666,10 +668,10 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
 
   if (self->jwks != NULL &&
       (!force_refetch ||
-       (self->jwks_fetched_at != 0 && now - self->jwks_fetched_at < JWKS_REFETCH_INTERVAL_USEC)))
+       (self->jwks_refetched_at != 0 && now - self->jwks_refetched_at < JWKS_REFETCH_INTERVAL_USEC)))
     {
       if (force_refetch)
-        g_debug ("Not refetching %s: fetched less than a minute ago", log_url);
+        g_debug ("Not refetching %s: refetched for an unknown kid less than a minute ago", log_url);
 
       g_task_return_pointer (task, lanyard_jwks_ref (self->jwks), (GDestroyNotify) lanyard_jwks_unref);
       return;
@@ -709,7 +711,8 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
       return;
     }
 
-  self->jwks_fetched_at = now;
+  if (force_refetch)
+    self->jwks_refetched_at = now;
   g_debug ("Fetching %s", log_url);
   lanyard_http_send_async (session, msg, 0, cancellable, jwks_cb, g_steal_pointer (&task));
 }

@@ -394,9 +394,32 @@ test_unknown_kid_fresh (Fixture       *fixture,
   lanyard_fake_provider_set_id_token_func (fixture->world.fake, mint_ghost_kid, NULL);
   sign_in_fails (fixture, LANYARD_ERROR_INVALID_TOKEN, "no key with kid");
 
-  /* The JWKS was fetched a moment ago: an unknown kid does not make us
-   * fetch it again within the minute (a forged kid cannot hammer it). */
+  /* The JWKS was fetched a moment ago for this sign-in, yet the unknown kid
+   * earns its one refetch: the key may have been rotated in between. */
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_JWKS), ==, 2);
+
+  /* Another unknown kid within the minute does not make us fetch it again
+   * (a forged kid cannot hammer it). */
+  fixture->n_callbacks = 0;
+  sign_in_fails (fixture, LANYARD_ERROR_INVALID_TOKEN, "no key with kid");
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_JWKS), ==, 2);
+}
+
+/* The app: one process, a sign-in fetched the JWKS, the provider rotates
+ * its key a moment later, and the next sign-in must still succeed. */
+static void
+test_unknown_kid_rotated_in_process (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(LanyardAccount) account G_GNUC_UNUSED = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) again = NULL;
+
   g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_JWKS), ==, 1);
+  lanyard_fake_provider_rotate_keys (fixture->world.fake, "key-rotated-now");
+
+  again = sign_in_ok (fixture);
+  /* Exactly one refetch. */
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_JWKS), ==, 2);
 }
 
 static void
@@ -1291,6 +1314,7 @@ main (int   argc,
   ADD ("id-token/unknown-kid-fresh-jwks", test_unknown_kid_fresh);
   ADD ("id-token/unknown-kid-never-appears", test_unknown_kid_never_appears);
   ADD ("id-token/unknown-kid-rotated", test_unknown_kid_rotated);
+  ADD ("id-token/unknown-kid-rotated-in-process", test_unknown_kid_rotated_in_process);
 
   for (guint i = 0; i < G_N_ELEMENTS (token_cases); i++)
     {
