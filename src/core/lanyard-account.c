@@ -36,6 +36,7 @@ struct _LanyardAccount
   char       *refresh_token;
   char      **scopes;
 
+  GError     *storage_error;   /* why session-only, NULL when unknown or kept */
   guint       session_only : 1;
 };
 
@@ -53,6 +54,7 @@ enum {
   PROP_SIGNED_IN_AT,
   PROP_ACCESS_TOKEN_EXPIRES_AT,
   PROP_SESSION_ONLY,
+  PROP_STORAGE_ERROR,
   N_PROPS
 };
 
@@ -252,6 +254,7 @@ lanyard_account_finalize (GObject *object)
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->claims, json_object_unref);
   g_clear_pointer (&self->scopes, g_strfreev);
+  g_clear_error (&self->storage_error);
   clear_secret (&self->id_token);
   clear_secret (&self->access_token);
   clear_secret (&self->refresh_token);
@@ -307,6 +310,10 @@ lanyard_account_get_property (GObject    *object,
 
     case PROP_SESSION_ONLY:
       g_value_set_boolean (value, self->session_only);
+      break;
+
+    case PROP_STORAGE_ERROR:
+      g_value_set_boxed (value, self->storage_error);
       break;
 
     default:
@@ -391,6 +398,13 @@ lanyard_account_class_init (LanyardAccountClass *klass)
     g_param_spec_boolean ("session-only", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Why the account is kept for this session only: LANYARD_ERROR_KEYRING_LOCKED
+   * or LANYARD_ERROR_KEYRING_UNAVAILABLE; NULL when it is in the keyring. */
+  properties[PROP_STORAGE_ERROR] =
+    g_param_spec_boxed ("storage-error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -871,5 +885,30 @@ lanyard_account_set_session_only (LanyardAccount *self,
     return;
 
   self->session_only = session_only;
+  if (!session_only)
+    lanyard_account_set_storage_error (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ONLY]);
+}
+
+const GError *
+lanyard_account_get_storage_error (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->storage_error;
+}
+
+void
+lanyard_account_set_storage_error (LanyardAccount *self,
+                                   const GError   *error)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (self->storage_error == NULL && error == NULL)
+    return;
+
+  g_clear_error (&self->storage_error);
+  if (error != NULL)
+    self->storage_error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORAGE_ERROR]);
 }

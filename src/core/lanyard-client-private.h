@@ -28,6 +28,8 @@ struct _LanyardClient
   GHashTable          *session_accounts;
   /* One refresh in flight per account: id → GPtrArray of waiting GTasks. */
   GHashTable          *refreshes;
+  /* The live list (lanyard_client_get_accounts()): one item per account id. */
+  GListStore          *accounts;
 };
 
 enum {
@@ -82,5 +84,13 @@ const GError *lanyard_client_keep_account_get_keyring_error (GAsyncResult *resul
 
 void         lanyard_client_forget_session_account (LanyardClient *self,
                                                     const char    *account_id);
+
+/* The live list: @account is the newest copy of its id (replaced in place,
+ * or added first as the newest sign-in); an id that is gone is removed, and
+ * "accounts-changed" is emitted. */
+void         lanyard_client_track_account   (LanyardClient  *self,
+                                             LanyardAccount *account);
+void         lanyard_client_account_removed (LanyardClient  *self,
+                                             const char     *account_id);
 
 G_END_DECLS

@@ -111,8 +111,7 @@ cancelled_account_removed_cb (GObject      *source,
   if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
     g_message ("Could not remove the account of a cancelled sign-in: %s", error->message);
 
-  lanyard_client_forget_session_account (self, lanyard_account_get_id (data->account));
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
 
   sign_in_fail (task, g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
                                            "The sign-in was cancelled"));

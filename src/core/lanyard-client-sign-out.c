@@ -179,9 +179,8 @@ removed_cb (GObject      *source,
       return;
     }
 
-  lanyard_client_forget_session_account (self, lanyard_account_get_id (data->account));
   lanyard_default_account_clear_if (lanyard_account_get_id (data->account));
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
 
   lanyard_client_load_provider_async (self, lanyard_account_get_authority (data->account),
                                       cancellable,

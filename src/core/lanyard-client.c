@@ -28,6 +28,7 @@ lanyard_client_dispose (GObject *object)
   g_clear_object (&self->browser);
   g_clear_object (&self->session);
   g_clear_pointer (&self->session_accounts, g_hash_table_unref);
+  g_clear_object (&self->accounts);
 
   G_OBJECT_CLASS (lanyard_client_parent_class)->dispose (object);
 }
@@ -78,6 +79,7 @@ lanyard_client_init (LanyardClient *self)
   self->session_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_ptr_array_unref);
+  self->accounts = g_list_store_new (LANYARD_TYPE_ACCOUNT);
 }
 
 /**
@@ -329,6 +331,7 @@ keep_account_saved_cb (GObject      *source,
       g_object_set_data_full (G_OBJECT (task), "lanyard-keyring-error",
                               g_error_copy (error), (GDestroyNotify) g_error_free);
       lanyard_account_set_session_only (account, TRUE);
+      lanyard_account_set_storage_error (account, error);
       g_hash_table_replace (self->session_accounts,
                             g_strdup (lanyard_account_get_id (account)),
                             g_object_ref (account));
@@ -339,7 +342,7 @@ keep_account_saved_cb (GObject      *source,
       g_hash_table_remove (self->session_accounts, lanyard_account_get_id (account));
     }
 
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  lanyard_client_track_account (self, account);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -396,7 +399,7 @@ save_account_saved_cb (GObject      *source,
   /* As if signed in now: the next start restores this account. */
   lanyard_default_account_set (lanyard_account_get_id (account));
 
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+  lanyard_client_track_account (self, account);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);
 }
 
@@ -495,6 +498,97 @@ lanyard_client_forget_session_account (LanyardClient *self,
   g_hash_table_remove (self->session_accounts, account_id);
 }
 
+/* ------------------------------------------------------------------ the live list */
+
+GListModel *
+lanyard_client_get_accounts (LanyardClient *self)
+{
+  g_return_val_if_fail (LANYARD_IS_CLIENT (self), NULL);
+
+  return G_LIST_MODEL (self->accounts);
+}
+
+static gboolean
+find_account (LanyardClient *self,
+              const char    *account_id,
+              guint         *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LanyardAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      if (g_str_equal (lanyard_account_get_id (item), account_id))
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+void
+lanyard_client_track_account (LanyardClient  *self,
+                              LanyardAccount *account)
+{
+  g_autoptr(LanyardAccount) held = NULL;
+  guint position;
+
+  if (!find_account (self, lanyard_account_get_id (account), &position))
+    g_list_store_insert (self->accounts, 0, account);
+  else if ((held = g_list_model_get_item (G_LIST_MODEL (self->accounts), position)) != account)
+    g_list_store_splice (self->accounts, position, 1, (gpointer *) &account, 1);
+
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+}
+
+void
+lanyard_client_account_removed (LanyardClient *self,
+                                const char    *account_id)
+{
+  guint position;
+
+  lanyard_client_forget_session_account (self, account_id);
+  if (find_account (self, account_id, &position))
+    g_list_store_remove (self->accounts, position);
+
+  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+}
+
+/* What the keyring says now: the same ids in the same order are replaced one
+ * by one (a view keeps its rows), anything else is one splice. */
+static void
+sync_accounts (LanyardClient *self,
+               GPtrArray     *accounts)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  gboolean same_ids = n == accounts->len;
+
+  for (guint i = 0; i < n && same_ids; i++)
+    {
+      g_autoptr(LanyardAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      same_ids = g_str_equal (lanyard_account_get_id (item),
+                              lanyard_account_get_id (g_ptr_array_index (accounts, i)));
+    }
+
+  if (!same_ids)
+    {
+      g_list_store_splice (self->accounts, 0, n, accounts->pdata, accounts->len);
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LanyardAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      if (item != g_ptr_array_index (accounts, i))
+        g_list_store_splice (self->accounts, i, 1, &g_ptr_array_index (accounts, i), 1);
+    }
+}
+
 /* ------------------------------------------------------------------ listing */
 
 static gint
@@ -551,6 +645,7 @@ list_stored_cb (GObject      *source,
     }
 
   g_ptr_array_sort (accounts, newest_first);
+  sync_accounts (self, accounts);
   g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
 }
 

@@ -78,6 +78,21 @@ LanyardAccount *lanyard_client_get_account_finish   (LanyardClient       *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+/**
+ * lanyard_client_get_accounts:
+ * @self: a #LanyardClient
+ *
+ * The accounts this client knows, stored and session-only, newest first: one
+ * #LanyardAccount per account id. The list is live: it is filled by
+ * lanyard_client_list_accounts_async() (call it once to load it) and kept up
+ * to date by sign-in, renewal, saving and sign-out, which replace an account
+ * in place (same position, the newest copy) or add and remove it; watch
+ * #GListModel::items-changed instead of re-listing.
+ *
+ * Returns: (transfer none): a #GListModel of #LanyardAccount
+ */
+GListModel     *lanyard_client_get_accounts (LanyardClient *self);
+
 /* Stored and session-only accounts, newest first. */
 void            lanyard_client_list_accounts_async  (LanyardClient       *self,
                                                      GCancellable        *cancellable,
