@@ -40,11 +40,15 @@ lanyard_error_to_text (const GError *error)
     case LANYARD_ERROR_CANCELLED:
       return g_strdup (_("Sign-in was cancelled"));
     case LANYARD_ERROR_TIMED_OUT:
-      return g_strdup_printf (_("Sign-in timed out: %s"), message);
+      /* The core says what did not arrive, and within how long. */
+      return g_strdup (message);
     case LANYARD_ERROR_BROWSER:
-      return g_strdup_printf (_("Could not open your web browser: %s"), message);
+      /* The core names the browser and what to do about it. */
+      return g_strdup (message);
     case LANYARD_ERROR_PROVIDER:
-      return g_strdup_printf (_("The provider refused the sign-in: %s"), message);
+      /* The core explains the provider's error code and quotes its words:
+       * "refused" would be wrong when the person pressed Cancel there. */
+      return g_strdup (message);
     case LANYARD_ERROR_NETWORK:
       /* The core already says "Could not reach <host>: …". */
       return g_strdup (message);

@@ -11,6 +11,7 @@
 
 #include "lanyard-error.h"
 #include "lanyard-http.h"
+#include "lanyard-i18n-private.h"
 #include "lanyard-json.h"
 
 #define READ_CHUNK_SIZE 16384
@@ -39,7 +40,8 @@ lanyard_http_session_new (const char  *ca_file,
       if (database == NULL)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                       "Could not use the CA file %s: %s",
+                       /* Translators: %1$s is a file name, %2$s why it cannot be read */
+                       _("Could not use the CA file %1$s: %2$s"),
                        ca_file, local_error->message);
           return NULL;
         }
@@ -95,25 +97,27 @@ message_host (SoupMessage *msg)
 {
   const char *host = g_uri_get_host (soup_message_get_uri (msg));
 
-  return host != NULL ? host : "the server";
+  return host != NULL ? host : _("the server");
 }
 
+/* Whole sentences, so that translators see them whole. */
 static const char *
 describe_tls_errors (GTlsCertificateFlags flags)
 {
+  /* Translators: %s is a host name */
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return "is not trusted";
+    return _("The certificate of %s is not trusted");
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return "was issued for another host name";
+    return _("The certificate of %s was issued for another host name");
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    return "has expired";
+    return _("The certificate of %s has expired");
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return "is not valid yet";
+    return _("The certificate of %s is not valid yet");
   if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return "has been revoked";
+    return _("The certificate of %s has been revoked");
   if (flags & G_TLS_CERTIFICATE_INSECURE)
-    return "uses an insecure algorithm";
-  return "could not be verified";
+    return _("The certificate of %s uses an insecure algorithm");
+  return _("The certificate of %s could not be verified");
 }
 
 /* Rewrites a transport error into LANYARD_ERROR with words a person can act
@@ -129,9 +133,37 @@ map_transport_error (SoupSession *session,
 
   if (data->tls_errors != 0)
     {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
       result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TLS,
-                            "The certificate of %s %s",
-                            host, describe_tls_errors (data->tls_errors));
+                            describe_tls_errors (data->tls_errors), host);
+#pragma GCC diagnostic pop
+      g_error_free (error);
+      return result;
+    }
+
+  /* GIO's own words repeat the host ("Could not connect to HOST: …"): say
+   * what the common failures mean instead. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                          /* Translators: %s is a host name or address */
+                          _("Nothing answers at %s: the provider may be down, or the address may be wrong"),
+                          host);
+  else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+    result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                          _("There is no host named %s: check the address, or your network connection"),
+                          host);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+    result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                          _("%s cannot be reached: check your network connection"),
+                          host);
+  else
+    result = NULL;
+
+  if (result != NULL)
+    {
       g_error_free (error);
       return result;
     }
@@ -142,24 +174,29 @@ map_transport_error (SoupSession *session,
     {
     case LANYARD_ERROR_CANCELLED:
       result = g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                    "The request was cancelled");
+                                    _("The request was cancelled"));
       break;
 
     case LANYARD_ERROR_TIMED_OUT:
-      result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
-                            "%s did not answer within %u seconds",
-                            host, soup_session_get_timeout (session));
+      {
+        g_autofree char *limit = lanyard_format_duration (soup_session_get_timeout (session));
+
+        /* Translators: %1$s is a host name, %2$s a duration such as “30 seconds” */
+        result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
+                              _("%1$s did not answer within %2$s"), host, limit);
+      }
       break;
 
     case LANYARD_ERROR_TLS:
       result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_TLS,
-                            "Secure connection to %s failed: %s",
+                            /* Translators: %1$s is a host name, %2$s the reason */
+                            _("The secure connection to %1$s failed: %2$s"),
                             host, mapped->message);
       break;
 
     case LANYARD_ERROR_INVALID_RESPONSE:
       result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                            "%s sent an invalid HTTP response: %s",
+                            _("%1$s sent an invalid HTTP response: %2$s"),
                             host, mapped->message);
       break;
 
@@ -176,7 +213,7 @@ map_transport_error (SoupSession *session,
     case LANYARD_ERROR_NOT_FOUND:
     default:
       result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
-                            "Could not reach %s: %s", host, mapped->message);
+                            _("Could not reach %1$s: %2$s"), host, mapped->message);
       break;
     }
 
@@ -291,9 +328,12 @@ read_chunk_cb (GObject      *object,
   if (data->buffer->len > data->max_bytes)
     {
       /* Nothing more is read: see send_data_free(). */
+      g_autofree char *limit = g_format_size (data->max_bytes);
+
+      /* Translators: %1$s is a host name, %2$s a size such as “1.0 MB” */
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "The answer from %s is larger than %" G_GSIZE_FORMAT " bytes",
-                               message_host (data->msg), data->max_bytes);
+                               _("The answer from %1$s is larger than %2$s"),
+                               message_host (data->msg), limit);
       return;
     }
 
@@ -336,9 +376,12 @@ send_cb (GObject      *object,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       (guint64) soup_message_headers_get_content_length (headers) > data->max_bytes)
     {
+      g_autofree char *limit = g_format_size (data->max_bytes);
+
+      /* Translators: %1$s is a host name, %2$s a size such as “1.0 MB” */
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                               "The answer from %s is larger than %" G_GSIZE_FORMAT " bytes",
-                               message_host (data->msg), data->max_bytes);
+                               _("The answer from %1$s is larger than %2$s"),
+                               message_host (data->msg), limit);
       return;
     }
 

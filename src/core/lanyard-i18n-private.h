@@ -23,4 +23,7 @@ const char *lanyard_ngettext (const char *msgid,
                               const char *msgid_plural,
                               gulong      n) G_GNUC_FORMAT (1) G_GNUC_FORMAT (2);
 
+/* "5 minutes", "1 minute", "90 seconds": a duration as people say it. */
+char       *lanyard_format_duration (guint seconds);
+
 G_END_DECLS

@@ -45,3 +45,13 @@ lanyard_ngettext (const char *msgid,
   ensure_domain ();
   return g_dngettext (GETTEXT_PACKAGE, msgid, msgid_plural, n);
 }
+
+char *
+lanyard_format_duration (guint seconds)
+{
+  if (seconds >= 60 && seconds % 60 == 0)
+    return g_strdup_printf (lanyard_ngettext ("%u minute", "%u minutes", seconds / 60),
+                            seconds / 60);
+
+  return g_strdup_printf (lanyard_ngettext ("%u second", "%u seconds", seconds), seconds);
+}

@@ -19,10 +19,12 @@
 #include <libsoup/soup.h>
 
 #include "lanyard-error.h"
+#include "lanyard-i18n-private.h"
 #include "lanyard-loopback.h"
 #include "lanyard-loopback-conn.h"
 #include "lanyard-loopback-page.h"
 #include "lanyard-loopback-private.h"
+#include "lanyard-oauth-error.h"
 #include "lanyard-pkce.h"
 
 #define LISTEN_BACKLOG        32
@@ -339,12 +341,14 @@ static gboolean
 timeout_cb (gpointer user_data)
 {
   LanyardLoopback *self = g_task_get_source_object (G_TASK (user_data));
+  g_autofree char *limit = lanyard_format_duration (self->timeout_seconds);
 
   g_debug ("No authorization response within %u s", self->timeout_seconds);
   lanyard_loopback_complete (self, NULL,
+                             /* Translators: %s is a duration, such as “5 minutes” */
                              g_error_new (LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT,
-                                          "No sign-in response arrived within %u seconds",
-                                          self->timeout_seconds),
+                                          _("The sign-in was not finished in the browser within %s"),
+                                          limit),
                              FALSE);
 
   return G_SOURCE_REMOVE;
@@ -629,11 +633,14 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
       if (description != NULL && *description != '\0')
         clean_description = clean_provider_text (description, MAX_DESCRIPTION_CHARS);
 
+      g_autofree char *said = g_strconcat (clean_error,
+                                           clean_description ? ": " : "",
+                                           clean_description ? clean_description : "",
+                                           NULL);
+      g_autofree char *message = lanyard_oauth_error_message (clean_error, said);
+
       lanyard_loopback_take (self, msg, NULL,
-                             g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER, "%s%s%s",
-                                          clean_error,
-                                          clean_description ? ": " : "",
-                                          clean_description ? clean_description : ""));
+                             g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_PROVIDER, message));
       return 0;
     }
 

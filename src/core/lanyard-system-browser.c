@@ -11,6 +11,7 @@
 
 #include "lanyard-browser.h"
 #include "lanyard-error.h"
+#include "lanyard-i18n-private.h"
 
 struct _LanyardSystemBrowser
 {
@@ -56,6 +57,36 @@ browser_argv_for (const char *command,
   return g_strv_builder_end (builder);
 }
 
+/* Why a $BROWSER command did not start, in words: GLib's "Failed to execute
+ * child process" says neither what the program was for nor what to do. */
+static void
+set_spawn_error (GError     **error,
+                 const char  *program,
+                 GError      *spawn_error)
+{
+  if (spawn_error == NULL)
+    g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_BROWSER,
+                         _("$BROWSER names no command that could open a link: set it to a "
+                           "browser such as “firefox”, or unset it to use the desktop’s "
+                           "default browser"));
+  else if (g_error_matches (spawn_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_BROWSER,
+                 /* Translators: %s is a program name, such as “firefox” */
+                 _("The browser “%s” named in $BROWSER is not installed: set $BROWSER to "
+                   "another browser, or unset it to use the desktop’s default browser"),
+                 program);
+  else if (g_error_matches (spawn_error, G_SPAWN_ERROR, G_SPAWN_ERROR_ACCES) ||
+           g_error_matches (spawn_error, G_SPAWN_ERROR, G_SPAWN_ERROR_PERM))
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_BROWSER,
+                 _("The browser “%s” named in $BROWSER may not be run (permission denied)"),
+                 program);
+  else
+    g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_BROWSER,
+                 /* Translators: %1$s is a program name, %2$s the system's reason */
+                 _("The browser “%1$s” named in $BROWSER could not be started: %2$s"),
+                 program, spawn_error->message);
+}
+
 static gboolean
 spawn_from_browser_variable (const char  *browser_variable,
                              const char  *uri,
@@ -63,6 +94,7 @@ spawn_from_browser_variable (const char  *browser_variable,
 {
   g_auto(GStrv) commands = g_strsplit (browser_variable, ":", -1);
   g_autoptr(GError) last_error = NULL;
+  g_autofree char *last_program = NULL;
 
   for (guint i = 0; commands[i] != NULL; i++)
     {
@@ -91,11 +123,11 @@ spawn_from_browser_variable (const char  *browser_variable,
           g_debug ("Opened the browser with $BROWSER entry %u", i);
           return TRUE;
         }
+      g_free (last_program);
+      last_program = g_strdup (argv[0]);
     }
 
-  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_BROWSER,
-               "Could not start the browser named in $BROWSER%s%s",
-               last_error ? ": " : "", last_error ? last_error->message : "");
+  set_spawn_error (error, last_program, last_error);
   return FALSE;
 }
 
@@ -113,7 +145,9 @@ launch_default_cb (GObject      *source,
         g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED, "%s", error->message);
       else
         g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_BROWSER,
-                                 "Could not open the web browser: %s", error->message);
+                                 /* Translators: %s is the system's reason */
+                                 _("The desktop’s default web browser could not be opened: %s"),
+                                 error->message);
       return;
     }
 

@@ -10,7 +10,9 @@
 
 #include "lanyard-error.h"
 #include "lanyard-http.h"
+#include "lanyard-i18n-private.h"
 #include "lanyard-json.h"
+#include "lanyard-oauth-error.h"
 #include "lanyard-token-endpoint.h"
 
 /* What of a provider's error text we repeat to the user. */
@@ -271,6 +273,7 @@ lanyard_oauth_error_from_response (guint   status,
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GString) message = NULL;
   g_autoptr(GString) details = NULL;
+  g_autofree char *explained = NULL;
   const char *error_code = NULL;
   const char *description;
   const char *phrase;
@@ -293,8 +296,11 @@ lanyard_oauth_error_from_response (guint   status,
       /* libsoup's phrase for a status it does not know adds nothing. */
       phrase = soup_status_get_phrase (status);
       if (phrase != NULL && !g_str_equal (phrase, "Unknown Error"))
-        return g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER, "HTTP %u %s", status, phrase);
-      return g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER, "HTTP %u", status);
+        /* Translators: the HTTP status stays in English, such as “HTTP 500 Internal Server Error” */
+        return g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER,
+                            _("The provider answered with an error (HTTP %u %s)"), status, phrase);
+      return g_error_new (LANYARD_ERROR, LANYARD_ERROR_PROVIDER,
+                          _("The provider answered with an error (HTTP %u)"), status);
     }
 
   message = g_string_new (NULL);
@@ -315,11 +321,13 @@ lanyard_oauth_error_from_response (guint   status,
   if (details->len > 0)
     g_string_append_printf (message, " (%s)", details->str);
 
+  explained = lanyard_oauth_error_message (error_code, message->str);
+
   return g_error_new_literal (LANYARD_ERROR,
                               needs_interaction (error_code)
                                 ? LANYARD_ERROR_INTERACTION_REQUIRED
                                 : LANYARD_ERROR_PROVIDER,
-                              message->str);
+                              explained);
 }
 
 static void

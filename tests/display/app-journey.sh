@@ -152,7 +152,7 @@ landed=$(wait_browser '^LANDED ' 30) || true
 like "$landed" '^LANDED [0-9]+ http://' "access_denied: the browser delivered the error to the loopback listener"
 like "$(browser_page)" 'access_denied' "access_denied: the browser tab names the provider's error"
 t_ok "access_denied: back to signed out" wait_state signed-out 10
-like "$(app_toasts)" '^The provider refused the sign-in: .*access_denied' "access_denied: the window says the provider refused, with its error"
+like "$(app_toasts)" '^The sign-in was stopped at the provider: it was cancelled there, .*access_denied' "access_denied: the window says the sign-in was stopped (maybe cancelled) at the provider, with its error"
 diag "access_denied toast: $(app_toasts | head -n1)"
 is "$(keyring_items)" 0 "access_denied: nothing in the keyring"
 SHOT_DELAY=0.8 shot access-denied

@@ -26,6 +26,7 @@ use_test_browser deny
 sign_in --timeout 60
 is_rc 5 "deny: exit status 5 (provider error)"
 like "$CLI_ERR" 'access_denied' "deny: stderr names access_denied"
+like "$CLI_ERR" 'cancelled there' "deny: stderr says the sign-in may have been cancelled at the provider, not only refused"
 accounts_empty "deny"
 wait_browser '^LANDED ' 5 >/dev/null
 unlike "$(browser_page)" 'Signed in' "deny: the loopback page does not say Signed in"
@@ -35,6 +36,7 @@ use_test_browser ignore
 START=$(date +%s)
 sign_in --timeout 2
 is_rc 4 "ignore + --timeout 2: exit status 4 (timed out)"
+like "$CLI_ERR" 'not finished in the browser within 2 seconds' "ignore + --timeout 2: stderr says what did not happen, in words"
 ELAPSED=$(($(date +%s) - START))
 t_ok "ignore + --timeout 2: gave up within 10 s (took ${ELAPSED} s)" test "$ELAPSED" -lt 10
 accounts_empty "timeout"
@@ -118,6 +120,15 @@ is_rc 12 "token with no account: exit status 12"
 CLOSED=$(free_port)
 cli sign-in --authority "http://127.0.0.1:$CLOSED" --client-id "$IDP_CLIENT_ID" --no-browser --timeout 10
 is_rc 9 "provider unreachable: exit status 9"
+like "$CLI_ERR" "Nothing answers at 127\.0\.0\.1" "provider unreachable: stderr says nothing answers there"
+unlike "$CLI_ERR" 'Could not reach.*Could not connect' "provider unreachable: the host is not named twice"
+
+# ------------------------------------------------------------ a \$BROWSER that is not installed
+BROWSER="lanyard-no-such-browser --new-tab" cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --timeout 2
+is_rc 4 "\$BROWSER not installed: the sign-in waits for the link to be opened by hand, then times out"
+like "$CLI_ERR" 'The browser “lanyard-no-such-browser” named in \$BROWSER is not installed' "\$BROWSER not installed: stderr names the program and says what is wrong"
+unlike "$CLI_ERR" 'Failed to execute child process' "\$BROWSER not installed: not GLib's words"
+like "$CLI_ERR" 'Open this link in your browser: http' "\$BROWSER not installed: stderr has the link"
 accounts_empty "provider unreachable"
 
 # ------------------------------------------------------------ TLS

@@ -613,7 +613,12 @@ test_provider_error (Fixture       *f,
   code = finish_wait (f, &error);
   g_assert_null (code);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_cmpstr (error->message, ==, "access_denied: The user said <no>");
+  /* Explained, then the provider's words verbatim: Cancel at the provider is
+   * access_denied too, so "refused" would be wrong. */
+  g_assert_cmpstr (error->message, ==,
+                   "The sign-in was stopped at the provider: it was cancelled there, or the "
+                   "provider does not let this account use this application (the provider "
+                   "says “access_denied: The user said <no>”)");
 
   /* The caller shows the failure in the tab; it is escaped there. */
   lanyard_loopback_finish_page (f->loopback, FALSE, "Sign-in failed", error->message);
@@ -645,8 +650,10 @@ test_provider_error_long (Fixture       *f,
 
   code = finish_wait (f, &error);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_true (g_str_has_prefix (error->message, "server_error: abcdef"));
-  g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 600);
+  g_assert_true (g_str_has_prefix (error->message, "The provider had an internal error: try again "
+                                   "later (the provider says “server_error: abcdef"));
+  /* The bound is on the provider's words; the explanation comes on top. */
+  g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 700);
   g_assert_null (strchr (error->message, '\033'));
 
   lanyard_loopback_finish_page (f->loopback, FALSE, "Sign-in failed", error->message);

@@ -252,14 +252,14 @@ test_revoke (Fixture       *fixture,
   fixture->body = g_strdup ("{\"error\":\"unsupported_token_type\"}");
   g_assert_false (do_revoke (fixture, &error));
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_cmpstr (error->message, ==, "unsupported_token_type");
+  g_assert_cmpstr (error->message, ==, "The provider reported an error (the provider says “unsupported_token_type”)");
   g_clear_error (&error);
 
   fixture->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
   g_clear_pointer (&fixture->body, g_free);
   g_assert_false (do_revoke (fixture, &error));
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_cmpstr (error->message, ==, "HTTP 503 Service Unavailable");
+  g_assert_cmpstr (error->message, ==, "The provider answered with an error (HTTP 503 Service Unavailable)");
 }
 
 static void
@@ -276,7 +276,8 @@ test_server_errors (Fixture       *fixture,
                             "authorization code or refresh token has expired.\"}");
   tokens = redeem (fixture, fixture->endpoint, &error);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED);
-  g_assert_true (g_str_has_prefix (error->message, "invalid_grant: AADSTS70008"));
+  g_assert_true (g_str_has_prefix (error->message, "The provider no longer accepts this sign-in: it "
+                                   "has expired or was revoked (the provider says “invalid_grant: AADSTS70008"));
   g_assert_null (tokens);
   g_clear_error (&error);
 
@@ -287,7 +288,7 @@ test_server_errors (Fixture       *fixture,
   fixture->body = g_strdup ("<html><body>Oops: code=" CODE "&code_verifier=" VERIFIER "</body></html>");
   tokens = redeem (fixture, fixture->endpoint, &error);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_cmpstr (error->message, ==, "HTTP 500 Internal Server Error");
+  g_assert_cmpstr (error->message, ==, "The provider answered with an error (HTTP 500 Internal Server Error)");
   g_clear_error (&error);
 
   /* A 200 that is no token response. */
@@ -300,7 +301,7 @@ test_server_errors (Fixture       *fixture,
   /* Redirects are not followed: the code must go to the endpoint and nowhere else. */
   tokens = redeem (fixture, redirect, &error);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_cmpstr (error->message, ==, "HTTP 302 Found");
+  g_assert_cmpstr (error->message, ==, "The provider answered with an error (HTTP 302 Found)");
   g_clear_error (&error);
 
   tokens = redeem (fixture, "not a url", &error);
@@ -457,7 +458,19 @@ test_oauth_errors (void)
       g_autoptr(GError) error = lanyard_oauth_error_from_response (cases[i].status, body);
 
       g_assert_error (error, LANYARD_ERROR, cases[i].code);
-      g_assert_cmpstr (error->message, ==, cases[i].message);
+      if (g_str_has_prefix (cases[i].message, "HTTP "))
+        {
+          g_autofree char *expected = g_strdup_printf ("The provider answered with an error (%s)",
+                                                       cases[i].message);
+          g_assert_cmpstr (error->message, ==, expected);
+        }
+      else
+        {
+          /* What it means first, then the provider's words verbatim. */
+          g_autofree char *said = g_strdup_printf (" (the provider says “%s”)", cases[i].message);
+          g_assert_true (g_str_has_suffix (error->message, said));
+          g_assert_cmpuint (strlen (error->message), >, strlen (said) + 10);
+        }
     }
 }
 
@@ -477,8 +490,9 @@ test_oauth_error_bounded (void)
 
   error = lanyard_oauth_error_from_response (400, body);
   g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_PROVIDER);
-  g_assert_cmpuint (strlen (error->message), <, 1100);
-  g_assert_true (g_str_has_suffix (error->message, "…"));
+  /* The bound is on the provider's words; the explanation comes on top. */
+  g_assert_cmpuint (strlen (error->message), <, 1200);
+  g_assert_true (g_str_has_suffix (error->message, "…”)"));
   for (const char *p = error->message; *p != '\0'; p++)
     g_assert_false (g_ascii_iscntrl (*p));
 }
