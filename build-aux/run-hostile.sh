@@ -65,7 +65,7 @@ SAN_REPORTS=0
 if ! skipped asan; then
   say "(a) ASan + UBSan build and test suite"
   SAN_LOGS=$ROOT/$ASAN_DIR/sanitizer-logs
-  if CC=clang setup "$ASAN_DIR" -Db_sanitize=address,undefined -Db_lundef=false \
+  if CC=clang setup "$ASAN_DIR" -Db_sanitize=address,undefined -Db_lundef=false -Dintrospection=disabled \
        -Dapp=false -Dfuzzing=true && ninja -C "$ASAN_DIR" >"$LOGS/$ASAN_DIR.build.log" 2>&1; then
     rm -rf "$SAN_LOGS"; mkdir -p "$SAN_LOGS"
     rm -f "$ASAN_DIR/meson-logs/testlog.json"
@@ -157,7 +157,7 @@ TIDY_SUMMARY="not run"
 if ! skipped tidy; then
   say "(c) clang-analyzer via clang-tidy"
   checks='-*,clang-analyzer-*,-clang-analyzer-unix.Malloc,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-security.insecureAPI.strcpy'
-  if CC=clang setup "$TIDY_DIR" -Dapp=false; then
+  if CC=clang setup "$TIDY_DIR" -Dapp=false -Dintrospection=disabled; then
     run-clang-tidy -p "$TIDY_DIR" -j "$JOBS" -quiet -checks="$checks" \
       "$ROOT/src/(core|cli)/.*\\.c\$" >"$LOGS/$TIDY_DIR.log" 2>&1
     tidy_rc=$?

@@ -24,6 +24,31 @@ struct _LanyardAccountStore
   GObject parent_instance;
 };
 
+/**
+ * LANYARD_ACCOUNT_SCHEMA_NAME:
+ *
+ * The libsecret schema name of the keyring items (`xdg:schema`).
+ */
+/**
+ * LANYARD_ACCOUNT_SCHEMA_VERSION:
+ *
+ * The version of the items' attributes (`schema-version`).
+ */
+/**
+ * LanyardAccountStore:
+ *
+ * Accounts in the desktop keyring, through libsecret: one item per account
+ * in the default collection, with the attributes `schema-version`,
+ * `account-id`, `client-id` and `authority`; the secret is the account's
+ * JSON, tokens included. Nothing is ever written anywhere else.
+ *
+ * Every call is asynchronous. Reading never prompts; saving may ask the
+ * desktop to unlock the collection, and
+ * lanyard_account_store_unlock_async() asks on purpose. Errors tell apart
+ * %LANYARD_ERROR_KEYRING_UNAVAILABLE (no Secret Service),
+ * %LANYARD_ERROR_KEYRING_LOCKED, %LANYARD_ERROR_NOT_FOUND and
+ * %LANYARD_ERROR_CANCELLED.
+ */
 G_DEFINE_FINAL_TYPE (LanyardAccountStore, lanyard_account_store, G_TYPE_OBJECT)
 
 /* SECRET_SCHEMA_NONE: libsecret stores and matches the schema name as the
@@ -801,12 +826,32 @@ lanyard_account_store_init (LanyardAccountStore *self)
 {
 }
 
+/**
+ * lanyard_account_store_new:
+ *
+ * A store on the desktop keyring's default collection, through the Secret
+ * Service (libsecret; inside a Flatpak sandbox, the Secret portal).
+ *
+ * Returns: (transfer full): a new #LanyardAccountStore
+ */
 LanyardAccountStore *
 lanyard_account_store_new (void)
 {
   return g_object_new (LANYARD_TYPE_ACCOUNT_STORE, NULL);
 }
 
+/**
+ * lanyard_account_store_save_async:
+ * @self: a #LanyardAccountStore
+ * @account: the account to store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the account is stored or not
+ * @user_data: data for @callback
+ *
+ * Stores @account under the label "Lanyard: <username>", replacing its
+ * previous item (also one left under another client id or authority). May
+ * ask the desktop to unlock the keyring.
+ */
 void
 lanyard_account_store_save_async (LanyardAccountStore *self,
                                   LanyardAccount      *account,
@@ -839,6 +884,18 @@ lanyard_account_store_save_async (LanyardAccountStore *self,
   run_operation (task);
 }
 
+/**
+ * lanyard_account_store_save_finish:
+ * @self: a #LanyardAccountStore
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_account_store_save_async().
+ *
+ * Returns: %TRUE when the account is stored; else %FALSE with
+ *   %LANYARD_ERROR_KEYRING_LOCKED, %LANYARD_ERROR_KEYRING_UNAVAILABLE or
+ *   %LANYARD_ERROR_CANCELLED
+ */
 gboolean
 lanyard_account_store_save_finish (LanyardAccountStore *self,
                                    GAsyncResult        *result,
@@ -851,6 +908,16 @@ lanyard_account_store_save_finish (LanyardAccountStore *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/**
+ * lanyard_account_store_lookup_async:
+ * @self: a #LanyardAccountStore
+ * @account_id: the account's id (lanyard_account_get_id())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the account is read
+ * @user_data: data for @callback
+ *
+ * Reads one account from the keyring. Never prompts.
+ */
 void
 lanyard_account_store_lookup_async (LanyardAccountStore *self,
                                     const char          *account_id,
@@ -873,6 +940,19 @@ lanyard_account_store_lookup_async (LanyardAccountStore *self,
   run_operation (task);
 }
 
+/**
+ * lanyard_account_store_lookup_finish:
+ * @self: a #LanyardAccountStore
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_account_store_lookup_async().
+ *
+ * Returns: (transfer full): the account; else %NULL with
+ *   %LANYARD_ERROR_NOT_FOUND, %LANYARD_ERROR_KEYRING_LOCKED,
+ *   %LANYARD_ERROR_KEYRING_UNAVAILABLE or %LANYARD_ERROR_INVALID_RESPONSE (an
+ *   item that does not parse)
+ */
 LanyardAccount *
 lanyard_account_store_lookup_finish (LanyardAccountStore *self,
                                      GAsyncResult        *result,
@@ -885,6 +965,16 @@ lanyard_account_store_lookup_finish (LanyardAccountStore *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * lanyard_account_store_list_async:
+ * @self: a #LanyardAccountStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the accounts
+ * @user_data: data for @callback
+ *
+ * Reads every stored account. Items that fail to parse are skipped with a
+ * warning naming the item, never its content, and left in the keyring.
+ */
 void
 lanyard_account_store_list_async (LanyardAccountStore *self,
                                   GCancellable        *cancellable,
@@ -904,6 +994,17 @@ lanyard_account_store_list_async (LanyardAccountStore *self,
   run_operation (task);
 }
 
+/**
+ * lanyard_account_store_list_finish:
+ * @self: a #LanyardAccountStore
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_account_store_list_async().
+ *
+ * Returns: (transfer container) (element-type LanyardAccount): the accounts,
+ *   newest sign-in first (empty when there are none); %NULL on error
+ */
 GPtrArray *
 lanyard_account_store_list_finish (LanyardAccountStore *self,
                                    GAsyncResult        *result,
@@ -916,6 +1017,17 @@ lanyard_account_store_list_finish (LanyardAccountStore *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * lanyard_account_store_remove_async:
+ * @self: a #LanyardAccountStore
+ * @account_id: the account's id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the item is gone
+ * @user_data: data for @callback
+ *
+ * Removes an account's item. Removing one that is not there is not an
+ * error; with the keyring locked it is %LANYARD_ERROR_KEYRING_LOCKED.
+ */
 void
 lanyard_account_store_remove_async (LanyardAccountStore *self,
                                     const char          *account_id,
@@ -938,6 +1050,16 @@ lanyard_account_store_remove_async (LanyardAccountStore *self,
   run_operation (task);
 }
 
+/**
+ * lanyard_account_store_remove_finish:
+ * @self: a #LanyardAccountStore
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_account_store_remove_async().
+ *
+ * Returns: %TRUE when the item is gone
+ */
 gboolean
 lanyard_account_store_remove_finish (LanyardAccountStore *self,
                                      GAsyncResult        *result,

@@ -40,6 +40,21 @@ struct _LanyardAccount
   guint       session_only : 1;
 };
 
+/**
+ * LANYARD_ACCOUNT_JSON_VERSION:
+ *
+ * The version of the JSON form an account is stored in.
+ */
+/**
+ * LanyardAccount:
+ *
+ * A signed-in account: who it is (from the validated ID token's claims)
+ * and its tokens.
+ *
+ * Accounts come from a #LanyardClient (sign-in, silent token, the account
+ * list); an application reads them and never builds one itself. Its
+ * properties are read-only and notify when a refresh brings new claims.
+ */
 G_DEFINE_FINAL_TYPE (LanyardAccount, lanyard_account, G_TYPE_OBJECT)
 
 enum {
@@ -349,51 +364,101 @@ lanyard_account_class_init (LanyardAccountClass *klass)
   object_class->get_property = lanyard_account_get_property;
   object_class->set_property = lanyard_account_set_property;
 
+  /**
+   * LanyardAccount:id:
+   *
+   * The account's stable id, see lanyard_account_get_id().
+   */
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:username:
+   *
+   * The user name, see lanyard_account_get_username().
+   */
   properties[PROP_USERNAME] =
     g_param_spec_string ("username", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:display-name:
+   *
+   * The name to show, see lanyard_account_get_display_name().
+   */
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:login-hint:
+   *
+   * The `login_hint` claim, or %NULL.
+   */
   properties[PROP_LOGIN_HINT] =
     g_param_spec_string ("login-hint", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:issuer:
+   *
+   * The `iss` claim of the ID token.
+   */
   properties[PROP_ISSUER] =
     g_param_spec_string ("issuer", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:authority:
+   *
+   * The normalised authority URL the account signed in to.
+   */
   properties[PROP_AUTHORITY] =
     g_param_spec_string ("authority", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:client-id:
+   *
+   * The client id the account signed in with.
+   */
   properties[PROP_CLIENT_ID] =
     g_param_spec_string ("client-id", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:signed-in-at:
+   *
+   * When the account signed in (Unix seconds).
+   */
   properties[PROP_SIGNED_IN_AT] =
     g_param_spec_int64 ("signed-in-at", NULL, NULL,
                         0, G_MAXINT64, 0,
                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:access-token-expires-at:
+   *
+   * When the access token expires (Unix seconds, 0 = unknown).
+   */
   properties[PROP_ACCESS_TOKEN_EXPIRES_AT] =
     g_param_spec_int64 ("access-token-expires-at", NULL, NULL,
                         0, G_MAXINT64, 0,
                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * LanyardAccount:session-only:
+   *
+   * Whether the account lives only in memory (the keyring could not take it).
+   */
   properties[PROP_SESSION_ONLY] =
     g_param_spec_boolean ("session-only", NULL, NULL,
                           FALSE,
@@ -668,6 +733,17 @@ lanyard_account_new_from_json (const char  *json,
   return g_steal_pointer (&self);
 }
 
+/**
+ * lanyard_account_get_id:
+ * @self: a #LanyardAccount
+ *
+ * The account's stable id: `<oid>.<tid>` for Entra accounts (both claims
+ * GUID-like), else `sha256:` and the first 32 hex digits of SHA-256 of the
+ * issuer and subject. It names the account in the keyring and in every
+ * #LanyardClient call that takes an @account_id; it contains no token.
+ *
+ * Returns: (transfer none): the id
+ */
 const char *
 lanyard_account_get_id (LanyardAccount *self)
 {
@@ -676,6 +752,14 @@ lanyard_account_get_id (LanyardAccount *self)
   return self->id;
 }
 
+/**
+ * lanyard_account_get_username:
+ * @self: a #LanyardAccount
+ *
+ * The claim `preferred_username`, else `email`, else `upn`, else `sub`.
+ *
+ * Returns: (transfer none): the user name
+ */
 const char *
 lanyard_account_get_username (LanyardAccount *self)
 {
@@ -684,6 +768,14 @@ lanyard_account_get_username (LanyardAccount *self)
   return self->username;
 }
 
+/**
+ * lanyard_account_get_display_name:
+ * @self: a #LanyardAccount
+ *
+ * The claim `name`, else the user name.
+ *
+ * Returns: (transfer none): the name to show
+ */
 const char *
 lanyard_account_get_display_name (LanyardAccount *self)
 {
@@ -692,6 +784,17 @@ lanyard_account_get_display_name (LanyardAccount *self)
   return self->display_name;
 }
 
+/**
+ * lanyard_account_get_login_hint:
+ * @self: a #LanyardAccount
+ *
+ * The claim `login_hint` (an optional claim of Entra's ID tokens): sent back
+ * as `logout_hint` at sign-out so that the provider signs out this account
+ * without asking which one.
+ *
+ * Returns: (transfer none) (nullable): the login hint, or %NULL when the ID
+ *   token had none
+ */
 const char *
 lanyard_account_get_login_hint (LanyardAccount *self)
 {
@@ -700,6 +803,14 @@ lanyard_account_get_login_hint (LanyardAccount *self)
   return self->login_hint;
 }
 
+/**
+ * lanyard_account_get_issuer:
+ * @self: a #LanyardAccount
+ *
+ * The provider that issued the account's ID token.
+ *
+ * Returns: (transfer none): the `iss` claim of the validated ID token
+ */
 const char *
 lanyard_account_get_issuer (LanyardAccount *self)
 {
@@ -708,6 +819,15 @@ lanyard_account_get_issuer (LanyardAccount *self)
   return self->issuer;
 }
 
+/**
+ * lanyard_account_get_authority:
+ * @self: a #LanyardAccount
+ *
+ * The authority the account signed in to.
+ *
+ * Returns: (transfer none): the normalised authority URL the account signed
+ *   in to
+ */
 const char *
 lanyard_account_get_authority (LanyardAccount *self)
 {
@@ -716,6 +836,15 @@ lanyard_account_get_authority (LanyardAccount *self)
   return self->authority;
 }
 
+/**
+ * lanyard_account_get_client_id:
+ * @self: a #LanyardAccount
+ *
+ * The application the account signed in to.
+ *
+ * Returns: (transfer none): the client (application) id the account signed
+ *   in with
+ */
 const char *
 lanyard_account_get_client_id (LanyardAccount *self)
 {
@@ -724,6 +853,15 @@ lanyard_account_get_client_id (LanyardAccount *self)
   return self->client_id;
 }
 
+/**
+ * lanyard_account_get_claims:
+ * @self: a #LanyardAccount
+ *
+ * The claims of the account's ID token, validated when it was received
+ * (signature, issuer, audience, expiry, nonce). Do not modify them.
+ *
+ * Returns: (transfer none): the ID token's claims
+ */
 JsonObject *
 lanyard_account_get_claims (LanyardAccount *self)
 {
@@ -732,6 +870,14 @@ lanyard_account_get_claims (LanyardAccount *self)
   return self->claims;
 }
 
+/**
+ * lanyard_account_get_signed_in_at:
+ * @self: a #LanyardAccount
+ *
+ * When the account signed in.
+ *
+ * Returns: when the account signed in, in seconds since the Unix epoch
+ */
 gint64
 lanyard_account_get_signed_in_at (LanyardAccount *self)
 {
@@ -740,6 +886,14 @@ lanyard_account_get_signed_in_at (LanyardAccount *self)
   return self->signed_in_at;
 }
 
+/**
+ * lanyard_account_get_id_token:
+ * @self: a #LanyardAccount
+ *
+ * The raw ID token (a JWS). Never log it.
+ *
+ * Returns: (transfer none) (nullable): the ID token
+ */
 const char *
 lanyard_account_get_id_token (LanyardAccount *self)
 {
@@ -748,6 +902,17 @@ lanyard_account_get_id_token (LanyardAccount *self)
   return self->id_token;
 }
 
+/**
+ * lanyard_account_get_access_token:
+ * @self: a #LanyardAccount
+ *
+ * The access token to send as `Authorization: Bearer` to the resource
+ * server. Get a fresh one with lanyard_client_acquire_token_silent_async()
+ * rather than keeping this one. Never log it.
+ *
+ * Returns: (transfer none) (nullable): the access token, or %NULL when the
+ *   account has none
+ */
 const char *
 lanyard_account_get_access_token (LanyardAccount *self)
 {
@@ -756,6 +921,15 @@ lanyard_account_get_access_token (LanyardAccount *self)
   return self->access_token;
 }
 
+/**
+ * lanyard_account_get_access_token_expires_at:
+ * @self: a #LanyardAccount
+ *
+ * When the access token stops being usable.
+ *
+ * Returns: when the access token expires, in seconds since the Unix epoch
+ *   (0 = unknown, treated as expired)
+ */
 gint64
 lanyard_account_get_access_token_expires_at (LanyardAccount *self)
 {
@@ -764,6 +938,16 @@ lanyard_account_get_access_token_expires_at (LanyardAccount *self)
   return self->access_token_expires_at;
 }
 
+/**
+ * lanyard_account_get_refresh_token:
+ * @self: a #LanyardAccount
+ *
+ * The refresh token the client renews access tokens with. An application has
+ * no reason to send it anywhere; never log it.
+ *
+ * Returns: (transfer none) (nullable): the refresh token, or %NULL when the
+ *   provider issued none or it was dropped
+ */
 const char *
 lanyard_account_get_refresh_token (LanyardAccount *self)
 {
@@ -772,6 +956,15 @@ lanyard_account_get_refresh_token (LanyardAccount *self)
   return self->refresh_token;
 }
 
+/**
+ * lanyard_account_get_scopes:
+ * @self: a #LanyardAccount
+ *
+ * The scopes granted to the access token.
+ *
+ * Returns: (transfer none) (array zero-terminated=1) (nullable): the granted
+ *   scopes, or %NULL when none are known
+ */
 const char * const *
 lanyard_account_get_scopes (LanyardAccount *self)
 {
@@ -866,6 +1059,16 @@ lanyard_account_has_valid_access_token (LanyardAccount     *self,
   return TRUE;
 }
 
+/**
+ * lanyard_account_get_session_only:
+ * @self: a #LanyardAccount
+ *
+ * Whether the account lives only in this process's memory, because the
+ * keyring was locked or missing when it signed in. See
+ * lanyard_client_save_account_async().
+ *
+ * Returns: %TRUE for a session-only account
+ */
 gboolean
 lanyard_account_get_session_only (LanyardAccount *self)
 {

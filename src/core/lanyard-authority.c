@@ -28,6 +28,22 @@ struct _LanyardAuthority
   guint            loopback : 1;
 };
 
+/**
+ * lanyard_authority_ref:
+ * @self: a #LanyardAuthority
+ *
+ * Takes a reference.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+/**
+ * LanyardAuthority:
+ *
+ * Where accounts sign in, as parsed from what a user typed by
+ * lanyard_authority_parse(): an immutable, reference-counted value.
+ */
+G_DEFINE_BOXED_TYPE (LanyardAuthority, lanyard_authority, lanyard_authority_ref, lanyard_authority_unref)
+
 LanyardAuthority *
 lanyard_authority_ref (LanyardAuthority *self)
 {
@@ -37,6 +53,12 @@ lanyard_authority_ref (LanyardAuthority *self)
   return self;
 }
 
+/**
+ * lanyard_authority_unref:
+ * @self: (transfer full): a #LanyardAuthority
+ *
+ * Drops a reference; the last one frees @self.
+ */
 void
 lanyard_authority_unref (LanyardAuthority *self)
 {
@@ -52,6 +74,16 @@ lanyard_authority_unref (LanyardAuthority *self)
   g_free (self);
 }
 
+/**
+ * lanyard_authority_get_url:
+ * @self: a #LanyardAuthority
+ *
+ * The normalised form `scheme://host[:port]/path/`: always with a trailing
+ * `/` for Entra, without one for other providers (it then equals the
+ * issuer).
+ *
+ * Returns: (transfer none): the authority URL
+ */
 const char *
 lanyard_authority_get_url (LanyardAuthority *self)
 {
@@ -66,6 +98,15 @@ lanyard_authority_get_discovery_url (LanyardAuthority *self)
   return self->discovery_url;
 }
 
+/**
+ * lanyard_authority_is_entra:
+ * @self: a #LanyardAuthority
+ *
+ * Whether the authority is a Microsoft Entra External ID one.
+ *
+ * Returns: %TRUE for a Microsoft Entra External ID authority (a
+ *   `ciamlogin.com` tenant or a custom URL domain in Entra's form)
+ */
 gboolean
 lanyard_authority_is_entra (LanyardAuthority *self)
 {
@@ -87,6 +128,14 @@ lanyard_authority_get_entra_logout_url (LanyardAuthority *self)
   return self->logout_url;
 }
 
+/**
+ * lanyard_authority_get_host:
+ * @self: a #LanyardAuthority
+ *
+ * The host the authority is on.
+ *
+ * Returns: (transfer none): the authority's host name, to show to the user
+ */
 const char *
 lanyard_authority_get_host (LanyardAuthority *self)
 {
@@ -289,6 +338,22 @@ parse_bare_tenant (const char  *input,
   return authority_new (origin, path, host, TRUE, FALSE);
 }
 
+/**
+ * lanyard_authority_parse:
+ * @input: what the user typed
+ * @error: return location for a #GError
+ *
+ * Normalises what a user typed into an authority. Accepted: a bare Entra
+ * tenant subdomain (`contoso`); `https://contoso.ciamlogin.com/` with or
+ * without a tenant id or `contoso.onmicrosoft.com` path; a custom URL
+ * domain in Entra's form (`https://login.contoso.com/<tenant-id>`); any
+ * other `https` issuer URL; and `http` only to a loopback host. A query,
+ * fragment or user info is refused; a trailing `/v2.0` or well-known suffix
+ * is stripped.
+ *
+ * Returns: (transfer full): the authority, or %NULL with
+ *   %LANYARD_ERROR_CONFIGURATION
+ */
 LanyardAuthority *
 lanyard_authority_parse (const char  *input,
                          GError     **error)

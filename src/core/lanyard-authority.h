@@ -4,11 +4,14 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
 typedef struct _LanyardAuthority LanyardAuthority;
+
+#define LANYARD_TYPE_AUTHORITY (lanyard_authority_get_type ())
+GType             lanyard_authority_get_type          (void) G_GNUC_CONST;
 
 /* Accepts:
  *  - a bare tenant subdomain "contoso"            → https://contoso.ciamlogin.com/contoso.onmicrosoft.com/

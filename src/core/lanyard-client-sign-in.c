@@ -351,6 +351,27 @@ provider_ready_cb (GObject      *source,
                                   browser_opened_cb, g_object_ref (self));
 }
 
+/**
+ * lanyard_client_sign_in_async:
+ * @self: a #LanyardClient
+ * @options: (nullable): prompt and hints for the provider, or %NULL
+ * @cancellable: (nullable): a #GCancellable; cancelling stops the listener
+ * @callback: called when the sign-in is complete or failed
+ * @user_data: data for @callback
+ *
+ * Signs a user in the way RFC 8252 asks of a native app: provider
+ * discovery, a one-shot loopback listener on 127.0.0.1 or ::1, the
+ * authorization code flow with PKCE in the user's browser
+ * ([iface@Lanyard.Browser]), code redemption, ID token validation, then the
+ * account saved in the keyring. When the keyring is locked or missing, the
+ * account is kept for this session only and the sign-in still succeeds
+ * (see lanyard_client_sign_in_get_keyring_error()).
+ *
+ * [signal@Lanyard.Client::authorization-started] is emitted with the URL
+ * before the browser opens; [signal@Lanyard.Client::browser-failed] when it
+ * could not, while the sign-in keeps waiting for the user to open the URL
+ * by hand.
+ */
 void
 lanyard_client_sign_in_async (LanyardClient              *self,
                               const LanyardSignInOptions *options,
@@ -386,6 +407,16 @@ lanyard_client_sign_in_async (LanyardClient              *self,
                                       provider_ready_cb, g_steal_pointer (&task));
 }
 
+/**
+ * lanyard_client_sign_in_get_keyring_error:
+ * @result: the #GAsyncResult of a sign-in
+ *
+ * After a sign-in whose account was kept for this session only: why the
+ * keyring did not take it.
+ *
+ * Returns: (transfer none) (nullable): %LANYARD_ERROR_KEYRING_LOCKED or
+ *   %LANYARD_ERROR_KEYRING_UNAVAILABLE, or %NULL when the account was saved
+ */
 const GError *
 lanyard_client_sign_in_get_keyring_error (GAsyncResult *result)
 {
@@ -394,6 +425,19 @@ lanyard_client_sign_in_get_keyring_error (GAsyncResult *result)
   return g_object_get_data (G_OBJECT (result), "lanyard-keyring-error");
 }
 
+/**
+ * lanyard_client_sign_in_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors include %LANYARD_ERROR_CANCELLED, %LANYARD_ERROR_TIMED_OUT,
+ * %LANYARD_ERROR_PROVIDER (the user declined, for example),
+ * %LANYARD_ERROR_INVALID_TOKEN, %LANYARD_ERROR_NETWORK, %LANYARD_ERROR_TLS
+ * and %LANYARD_ERROR_CONFIGURATION.
+ *
+ * Returns: (transfer full): the signed-in account, or %NULL with @error set
+ */
 LanyardAccount *
 lanyard_client_sign_in_finish (LanyardClient  *self,
                                GAsyncResult   *result,

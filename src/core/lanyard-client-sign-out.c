@@ -26,6 +26,52 @@ sign_out_data_free (SignOutData *data)
   g_free (data);
 }
 
+/**
+ * LanyardSignOutResult:
+ * @revoked: whether the refresh token was revoked at the provider
+ * @revoke_error: (nullable): why not, when revocation was attempted and
+ *   failed
+ * @logout_uri: (nullable): the provider's logout page; %NULL when it has
+ *   none
+ * @browser_opened: whether the logout page was opened in the browser
+ * @browser_error: (nullable): why it was not, when opening failed
+ *
+ * What lanyard_client_sign_out_async() did beyond the local sign-out.
+ */
+G_DEFINE_BOXED_TYPE (LanyardSignOutResult, lanyard_sign_out_result,
+                     lanyard_sign_out_result_copy, lanyard_sign_out_result_free)
+
+/**
+ * lanyard_sign_out_result_copy:
+ * @result: a #LanyardSignOutResult
+ *
+ * Copies a sign-out result.
+ *
+ * Returns: (transfer full): a deep copy of @result
+ */
+LanyardSignOutResult *
+lanyard_sign_out_result_copy (const LanyardSignOutResult *result)
+{
+  LanyardSignOutResult *copy;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  copy = g_new0 (LanyardSignOutResult, 1);
+  copy->revoked = result->revoked;
+  copy->revoke_error = result->revoke_error ? g_error_copy (result->revoke_error) : NULL;
+  copy->logout_uri = g_strdup (result->logout_uri);
+  copy->browser_opened = result->browser_opened;
+  copy->browser_error = result->browser_error ? g_error_copy (result->browser_error) : NULL;
+
+  return copy;
+}
+
+/**
+ * lanyard_sign_out_result_free:
+ * @result: (nullable) (transfer full): a #LanyardSignOutResult
+ *
+ * Frees @result and its errors.
+ */
 void
 lanyard_sign_out_result_free (LanyardSignOutResult *result)
 {
@@ -210,6 +256,21 @@ sign_out_account_found_cb (GObject      *source,
                                       removed_cb, g_steal_pointer (&task));
 }
 
+/**
+ * lanyard_client_sign_out_async:
+ * @self: a #LanyardClient
+ * @account_id: (nullable): the account's id, or %NULL for the most recent
+ *   sign-in
+ * @open_browser: whether to open the provider's logout page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the account is signed out
+ * @user_data: data for @callback
+ *
+ * Signs an account out: locally first (the keyring item and memory), then
+ * RFC 7009 revocation of its refresh token where the provider offers it,
+ * then — with @open_browser — the provider's logout page with
+ * `logout_hint` (the `login_hint` claim) or `id_token_hint`.
+ */
 void
 lanyard_client_sign_out_async (LanyardClient       *self,
                                const char          *account_id,
@@ -234,6 +295,17 @@ lanyard_client_sign_out_async (LanyardClient       *self,
   lanyard_client_get_account_async (self, account_id, cancellable, sign_out_account_found_cb, task);
 }
 
+/**
+ * lanyard_client_sign_out_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Fails only when the local part failed; what happened at the provider is
+ * in the result.
+ *
+ * Returns: (transfer full): what was done, or %NULL with @error set
+ */
 LanyardSignOutResult *
 lanyard_client_sign_out_finish (LanyardClient  *self,
                                 GAsyncResult   *result,

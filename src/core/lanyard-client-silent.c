@@ -398,6 +398,23 @@ silent_account_found_cb (GObject      *source,
                          (const char * const *) data->scopes);
 }
 
+/**
+ * lanyard_client_acquire_token_silent_async:
+ * @self: a #LanyardClient
+ * @account_id: (nullable): the account's id, or %NULL for the most recent
+ *   sign-in
+ * @scopes: (nullable) (array zero-terminated=1): the scopes the access token
+ *   must cover, or %NULL for the configured ones
+ * @force_refresh: renew the access token even when the cached one is good
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the account
+ * @user_data: data for @callback
+ *
+ * An access token without the user: the cached one when it covers @scopes
+ * with more than five minutes left (no network at all), else a new one
+ * from the refresh token. A rotated refresh token is saved before the
+ * result is delivered; one refresh per account is in flight at a time.
+ */
 void
 lanyard_client_acquire_token_silent_async (LanyardClient       *self,
                                            const char          *account_id,
@@ -425,6 +442,19 @@ lanyard_client_acquire_token_silent_async (LanyardClient       *self,
   lanyard_client_get_account_async (self, account_id, cancellable, silent_account_found_cb, task);
 }
 
+/**
+ * lanyard_client_acquire_token_silent_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * When the provider refuses the refresh token (`invalid_grant`), it is
+ * dropped and the error is %LANYARD_ERROR_INTERACTION_REQUIRED: sign in
+ * again.
+ *
+ * Returns: (transfer full): the account, whose
+ *   lanyard_account_get_access_token() is usable; %NULL on error
+ */
 LanyardAccount *
 lanyard_client_acquire_token_silent_finish (LanyardClient  *self,
                                             GAsyncResult   *result,

@@ -15,6 +15,29 @@
 #include "lanyard-id-token.h"
 #include "lanyard-jws.h"
 
+/**
+ * LanyardClient:
+ *
+ * The one object an application talks to: it signs users in through the
+ * system browser, renews their tokens silently, lists and signs out their
+ * accounts, and keeps them in the keyring.
+ *
+ * ```python
+ * config = Lanyard.Config.new_from_environment()
+ * client = Lanyard.Client.new(config, None, None)
+ * client.sign_in_async(None, None, on_signed_in)
+ * ```
+ */
+/**
+ * LanyardSignInOptions:
+ * @prompt: (nullable): the OpenID `prompt`: `login`, `consent`,
+ *   `select_account`, or `create` for Entra's sign-up page
+ * @login_hint: (nullable): a user name to fill in on the provider's page
+ * @domain_hint: (nullable): Entra's `domain_hint`
+ *
+ * What lanyard_client_sign_in_async() tells the provider beyond the
+ * configuration. The strings are borrowed for the duration of the call.
+ */
 G_DEFINE_FINAL_TYPE (LanyardClient, lanyard_client, G_TYPE_OBJECT)
 
 guint lanyard_client_signals[N_SIGNALS];
@@ -54,18 +77,41 @@ lanyard_client_class_init (LanyardClientClass *klass)
   object_class->dispose = lanyard_client_dispose;
   object_class->finalize = lanyard_client_finalize;
 
+  /**
+   * LanyardClient::authorization-started:
+   * @self: the client
+   * @uri: the authorization URL
+   *
+   * The loopback listener is up and the browser is about to open @uri:
+   * show it, so that the user can open it by hand if the browser does not
+   * come up.
+   */
   lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED] =
     g_signal_new ("authorization-started",
                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * LanyardClient::browser-failed:
+   * @self: the client
+   * @error: why the browser could not be opened (%LANYARD_ERROR_BROWSER)
+   *
+   * The browser could not be opened; the sign-in keeps waiting for the user
+   * to open the URL of [signal@Lanyard.Client::authorization-started].
+   */
   lanyard_client_signals[SIGNAL_BROWSER_FAILED] =
     g_signal_new ("browser-failed",
                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
 
+  /**
+   * LanyardClient::accounts-changed:
+   * @self: the client
+   *
+   * An account was added, updated or removed.
+   */
   lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED] =
     g_signal_new ("accounts-changed",
                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -87,9 +133,12 @@ lanyard_client_init (LanyardClient *self)
  * @config: where to sign in; copied
  * @store: (nullable): the keyring store, or %NULL for a new one
  * @browser: (nullable): how to open URLs, or %NULL for the system browser
+ * @error: return location for a #GError
  *
  * Validation of the authority and client id is left to sign-in, so that a
  * client can list and sign out stored accounts without any configuration.
+ *
+ * Returns: (transfer full): a new #LanyardClient
  */
 LanyardClient *
 lanyard_client_new (const LanyardConfig  *config,
@@ -109,6 +158,14 @@ lanyard_client_new (const LanyardConfig  *config,
   return self;
 }
 
+/**
+ * lanyard_client_get_config:
+ * @self: a #LanyardClient
+ *
+ * The configuration the client signs in with.
+ *
+ * Returns: (transfer none): the client's copy of its configuration
+ */
 const LanyardConfig *
 lanyard_client_get_config (LanyardClient *self)
 {
@@ -649,6 +706,15 @@ list_stored_cb (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/**
+ * lanyard_client_list_accounts_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the accounts
+ * @user_data: data for @callback
+ *
+ * Lists the stored and the session-only accounts, without the network.
+ */
 void
 lanyard_client_list_accounts_async (LanyardClient       *self,
                                     GCancellable        *cancellable,
@@ -665,6 +731,18 @@ lanyard_client_list_accounts_async (LanyardClient       *self,
   lanyard_account_store_list_async (self->store, cancellable, list_stored_cb, task);
 }
 
+/**
+ * lanyard_client_list_accounts_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_client_list_accounts_async().
+ *
+ * Returns: (transfer container) (element-type LanyardAccount): the accounts,
+ *   newest sign-in first; %NULL on error (%LANYARD_ERROR_KEYRING_LOCKED,
+ *   %LANYARD_ERROR_KEYRING_UNAVAILABLE)
+ */
 GPtrArray *
 lanyard_client_list_accounts_finish (LanyardClient  *self,
                                      GAsyncResult   *result,
@@ -742,6 +820,17 @@ get_account_looked_up_cb (GObject      *source,
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
+/**
+ * lanyard_client_get_account_async:
+ * @self: a #LanyardClient
+ * @account_id: (nullable): the account's id, or %NULL for the most recent
+ *   sign-in
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the account
+ * @user_data: data for @callback
+ *
+ * Looks up one account without touching the network.
+ */
 void
 lanyard_client_get_account_async (LanyardClient       *self,
                                   const char          *account_id,
@@ -780,6 +869,17 @@ lanyard_client_get_account_async (LanyardClient       *self,
   lanyard_client_list_accounts_async (self, cancellable, get_account_listed_cb, task);
 }
 
+/**
+ * lanyard_client_get_account_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_client_get_account_async().
+ *
+ * Returns: (transfer full): the account; else %NULL with
+ *   %LANYARD_ERROR_NOT_FOUND or a keyring error
+ */
 LanyardAccount *
 lanyard_client_get_account_finish (LanyardClient  *self,
                                    GAsyncResult   *result,

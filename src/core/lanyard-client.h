@@ -177,6 +177,9 @@ typedef struct {
   GError   *browser_error;
 } LanyardSignOutResult;
 
+#define LANYARD_TYPE_SIGN_OUT_RESULT (lanyard_sign_out_result_get_type ())
+GType           lanyard_sign_out_result_get_type    (void) G_GNUC_CONST;
+LanyardSignOutResult *lanyard_sign_out_result_copy  (const LanyardSignOutResult *result);
 void            lanyard_sign_out_result_free        (LanyardSignOutResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardSignOutResult, lanyard_sign_out_result_free)
 

@@ -13,8 +13,46 @@
 #include "lanyard-error.h"
 #include "lanyard-i18n-private.h"
 
+/**
+ * LanyardConfig:
+ * @authority: (nullable): the authority as typed (a tenant subdomain or a
+ *   URL, see lanyard_authority_parse()); %NULL when not configured
+ * @client_id: (nullable): the application (client) id
+ * @scopes: (array zero-terminated=1): the scopes to ask for
+ * @redirect_host: `localhost` (the default; what Entra expects) or `127.0.0.1`
+ * @redirect_port: the loopback listener's port; 0 for any free one
+ * @redirect_path: the redirect URI's path, `/` by default
+ * @ca_file: (nullable): a PEM file whose CA certificates are the only ones
+ *   trusted; %NULL for the system's
+ * @timeout_seconds: how long a sign-in waits for the browser; 0 for the
+ *   default
+ *
+ * Where and how to sign in. Build one with lanyard_config_new() or
+ * lanyard_config_new_from_environment() and set its fields; a
+ * #LanyardClient keeps its own copy.
+ */
+/**
+ * LANYARD_DEFAULT_SCOPES:
+ *
+ * The scopes asked for when none are configured: an ID token, the profile
+ * claims, and a refresh token.
+ */
+/**
+ * LANYARD_SETTINGS_SCHEMA_ID:
+ *
+ * The GSettings schema lanyard_config_new_from_environment() reads when it
+ * is installed.
+ */
 G_DEFINE_BOXED_TYPE (LanyardConfig, lanyard_config, lanyard_config_copy, lanyard_config_free)
 
+/**
+ * lanyard_config_new:
+ *
+ * A configuration with the defaults: no authority or client id, the scopes
+ * %LANYARD_DEFAULT_SCOPES, redirect to `http://localhost:<any port>/`.
+ *
+ * Returns: (transfer full): a new #LanyardConfig
+ */
 LanyardConfig *
 lanyard_config_new (void)
 {
@@ -27,6 +65,14 @@ lanyard_config_new (void)
   return self;
 }
 
+/**
+ * lanyard_config_copy:
+ * @self: a #LanyardConfig
+ *
+ * Copies a configuration.
+ *
+ * Returns: (transfer full): a deep copy of @self
+ */
 LanyardConfig *
 lanyard_config_copy (const LanyardConfig *self)
 {
@@ -47,6 +93,12 @@ lanyard_config_copy (const LanyardConfig *self)
   return copy;
 }
 
+/**
+ * lanyard_config_free:
+ * @self: (nullable) (transfer full): a #LanyardConfig
+ *
+ * Frees @self and its strings.
+ */
 void
 lanyard_config_free (LanyardConfig *self)
 {
@@ -62,6 +114,15 @@ lanyard_config_free (LanyardConfig *self)
   g_free (self);
 }
 
+/**
+ * lanyard_scopes_parse:
+ * @text: (nullable): scopes separated by spaces or commas
+ *
+ * Splits `"openid profile"` or `"openid,profile"` into a list without empty
+ * entries.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the scopes
+ */
 char **
 lanyard_scopes_parse (const char *text)
 {
@@ -145,6 +206,17 @@ overlay_gsettings (LanyardConfig *self)
     }
 }
 
+/**
+ * lanyard_config_new_from_environment:
+ *
+ * The defaults, overlaid by the `dev.lanyard.Lanyard` GSettings schema when
+ * it is installed, then by the environment: `LANYARD_AUTHORITY`,
+ * `LANYARD_CLIENT_ID`, `LANYARD_SCOPES` (space separated),
+ * `LANYARD_CA_FILE` and `LANYARD_REDIRECT_HOST`. A program overlays its own
+ * options on the result.
+ *
+ * Returns: (transfer full): a new #LanyardConfig
+ */
 LanyardConfig *
 lanyard_config_new_from_environment (void)
 {
@@ -168,6 +240,19 @@ lanyard_config_new_from_environment (void)
   return self;
 }
 
+/**
+ * lanyard_config_check_authority:
+ * @text: an authority as typed: a tenant subdomain or a URL
+ * @url: (out) (optional) (transfer full): the normalised authority URL
+ * @error: return location for a #GError
+ *
+ * Whether @text can be used as the authority; the same rules serve a
+ * first-run page, preferences, command-line options and `LANYARD_*`
+ * variables. Surrounding white space is ignored; an empty value is an error.
+ *
+ * Returns: %TRUE when it can be used; else %FALSE with
+ *   %LANYARD_ERROR_CONFIGURATION and a sentence a person can act on
+ */
 gboolean
 lanyard_config_check_authority (const char  *text,
                                 char       **url,
@@ -197,6 +282,17 @@ lanyard_config_check_authority (const char  *text,
   return TRUE;
 }
 
+/**
+ * lanyard_config_check_client_id:
+ * @text: an application (client) id
+ * @error: return location for a #GError
+ *
+ * Whether @text can be used as the client id (see
+ * lanyard_config_check_authority()).
+ *
+ * Returns: %TRUE when it can be used; else %FALSE with
+ *   %LANYARD_ERROR_CONFIGURATION
+ */
 gboolean
 lanyard_config_check_client_id (const char  *text,
                                 GError     **error)
@@ -247,6 +343,16 @@ is_scope_token (const char *scope)
   return TRUE;
 }
 
+/**
+ * lanyard_config_check_scopes:
+ * @scopes: (array zero-terminated=1): the scopes
+ * @error: return location for a #GError
+ *
+ * Whether every scope is an RFC 6749 scope token and `openid` is there.
+ *
+ * Returns: %TRUE when they can be used; else %FALSE with
+ *   %LANYARD_ERROR_CONFIGURATION
+ */
 gboolean
 lanyard_config_check_scopes (const char * const  *scopes,
                              GError             **error)
@@ -282,6 +388,16 @@ lanyard_config_check_scopes (const char * const  *scopes,
   return TRUE;
 }
 
+/**
+ * lanyard_config_check:
+ * @self: a #LanyardConfig
+ * @error: return location for a #GError
+ *
+ * All of the checks above, for a configuration about to sign in.
+ *
+ * Returns: %TRUE when @self can sign in; else %FALSE with
+ *   %LANYARD_ERROR_CONFIGURATION
+ */
 gboolean
 lanyard_config_check (const LanyardConfig  *self,
                       GError              **error)

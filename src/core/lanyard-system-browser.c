@@ -20,6 +20,12 @@ struct _LanyardSystemBrowser
 
 static void lanyard_system_browser_iface_init (LanyardBrowserInterface *iface);
 
+/**
+ * LanyardSystemBrowser:
+ *
+ * The [iface@Lanyard.Browser] of terminal programs: `$BROWSER`, else the
+ * desktop's default browser.
+ */
 G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardSystemBrowser, lanyard_system_browser, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (LANYARD_TYPE_BROWSER,
                                                       lanyard_system_browser_iface_init))
@@ -209,6 +215,16 @@ lanyard_system_browser_init (LanyardSystemBrowser *self)
 {
 }
 
+/**
+ * lanyard_system_browser_new:
+ *
+ * The browser of terminal programs: `$BROWSER` when set (a `:`-separated
+ * list of commands; `%s` is replaced by the URL, else the URL is appended;
+ * the first that starts wins), else the desktop's default handler for the
+ * URL's scheme (inside a Flatpak sandbox, the OpenURI portal).
+ *
+ * Returns: (transfer full): a new #LanyardSystemBrowser
+ */
 LanyardBrowser *
 lanyard_system_browser_new (void)
 {

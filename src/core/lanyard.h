@@ -11,3 +11,4 @@
 #include "lanyard-client.h"
 #include "lanyard-config.h"
 #include "lanyard-error.h"
+#include "lanyard-enum-types.h"

@@ -1,0 +1,34 @@
+#!/usr/bin/env -S gjs -m
+// lanyard-sign-in.js — sign in with liblanyard-1 from JavaScript (GJS).
+//
+// Reads LANYARD_AUTHORITY (an Entra External ID tenant subdomain or any OpenID
+// provider's issuer URL), LANYARD_CLIENT_ID and, optionally, LANYARD_CA_FILE;
+// opens $BROWSER (else the desktop's browser), waits for the sign-in, and
+// prints the validated ID token's claims as JSON. Exit status 0 on success,
+// 1 with the error message on stderr otherwise.
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+import GLib from 'gi://GLib';
+import Json from 'gi://Json';
+import Lanyard from 'gi://Lanyard?version=1';
+import {exit} from 'system';
+
+const config = Lanyard.Config.new_from_environment();
+// null, null: the desktop keyring, and $BROWSER or the desktop's browser
+const client = Lanyard.Client.new(config, null, null);
+const loop = new GLib.MainLoop(null, false);
+let status = 1;
+
+client.sign_in_async(null, null, (source, result) => {
+    try {
+        const account = source.sign_in_finish(result);
+        const node = Json.Node.alloc().init_object(account.get_claims());
+        print(Json.to_string(node, true));
+        status = 0;
+    } catch (error) {
+        printerr(`lanyard-sign-in: ${error.message}`);
+    }
+    loop.quit();
+});
+loop.run();
+exit(status);
