@@ -464,8 +464,13 @@ lanyard_account_class_init (LanyardAccountClass *klass)
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  /* Why the account is kept for this session only: LANYARD_ERROR_KEYRING_LOCKED
-   * or LANYARD_ERROR_KEYRING_UNAVAILABLE; NULL when it is in the keyring. */
+  /**
+   * LanyardAccount:storage-error:
+   *
+   * Why the account is kept for this session only:
+   * %LANYARD_ERROR_KEYRING_LOCKED or %LANYARD_ERROR_KEYRING_UNAVAILABLE;
+   * %NULL when it is in the keyring.
+   */
   properties[PROP_STORAGE_ERROR] =
     g_param_spec_boxed ("storage-error", NULL, NULL,
                         G_TYPE_ERROR,
@@ -1093,6 +1098,16 @@ lanyard_account_set_session_only (LanyardAccount *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ONLY]);
 }
 
+/**
+ * lanyard_account_get_storage_error:
+ * @self: a #LanyardAccount
+ *
+ * Why the account is kept for this session only.
+ *
+ * Returns: (transfer none) (nullable): %LANYARD_ERROR_KEYRING_LOCKED or
+ *   %LANYARD_ERROR_KEYRING_UNAVAILABLE; %NULL when the account is in the
+ *   keyring
+ */
 const GError *
 lanyard_account_get_storage_error (LanyardAccount *self)
 {
