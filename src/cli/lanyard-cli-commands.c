@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lanyard-cli.h"
 
 /* Options every command takes: where the keyring account talks to. */
@@ -13,8 +15,8 @@ static char *opt_ca_file;
 static char *opt_account;
 
 static GOptionEntry account_entries[] = {
-  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, "The account (id or username; default: the most recent sign-in)", "A" },
-  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, "Trust only the CA certificates in this PEM file", "PEM" },
+  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, N_("The account (id or username; default: the most recent sign-in)"), N_("A") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust only the CA certificates in this PEM file"), N_("PEM") },
   { NULL }
 };
 
@@ -28,6 +30,7 @@ parse_options (int            *argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
 
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, NULL);
@@ -42,7 +45,7 @@ parse_options (int            *argc,
 
   if (*argc > 1)
     {
-      g_printerr ("lanyard-cli: unexpected argument “%s”\n", (*argv)[1]);
+      g_printerr (_("lanyard-cli: unexpected argument “%s”\n"), (*argv)[1]);
       return FALSE;
     }
 
@@ -84,19 +87,19 @@ static gboolean opt_no_browser;
 static int opt_timeout = -1;
 
 static GOptionEntry sign_in_entries[] = {
-  { "authority", 0, 0, G_OPTION_ARG_STRING, &opt_authority, "Authority or issuer URL", "URL" },
-  { "tenant", 0, 0, G_OPTION_ARG_STRING, &opt_tenant, "Entra External ID tenant subdomain (contoso)", "SUB" },
-  { "client-id", 0, 0, G_OPTION_ARG_STRING, &opt_client_id, "Application (client) ID", "ID" },
-  { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_scopes, "A scope to ask for (repeatable; default: openid profile offline_access)", "S" },
-  { "prompt", 0, 0, G_OPTION_ARG_STRING, &opt_prompt, "prompt parameter (login, consent, select_account, create)", "P" },
-  { "login-hint", 0, 0, G_OPTION_ARG_STRING, &opt_login_hint, "Username to pre-fill", "H" },
-  { "domain-hint", 0, 0, G_OPTION_ARG_STRING, &opt_domain_hint, "Federated identity provider hint", "D" },
-  { "redirect-host", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_host, "Host in the redirect URI (default localhost)", "localhost|127.0.0.1" },
-  { "redirect-port", 0, 0, G_OPTION_ARG_INT, &opt_redirect_port, "Loopback port (default: any free port)", "N" },
-  { "redirect-path", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_path, "Path in the redirect URI (default /)", "/p" },
-  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, "Trust only the CA certificates in this PEM file", "PEM" },
-  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_no_browser, "Print the link instead of opening a browser", NULL },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Give up after this many seconds (default 300)", "SECONDS" },
+  { "authority", 0, 0, G_OPTION_ARG_STRING, &opt_authority, N_("Authority or issuer URL"), N_("URL") },
+  { "tenant", 0, 0, G_OPTION_ARG_STRING, &opt_tenant, N_("Entra External ID tenant subdomain (contoso)"), N_("SUB") },
+  { "client-id", 0, 0, G_OPTION_ARG_STRING, &opt_client_id, N_("Application (client) ID"), N_("ID") },
+  { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_scopes, N_("A scope to ask for (repeatable; default: openid profile offline_access)"), N_("S") },
+  { "prompt", 0, 0, G_OPTION_ARG_STRING, &opt_prompt, N_("prompt parameter (login, consent, select_account, create)"), N_("P") },
+  { "login-hint", 0, 0, G_OPTION_ARG_STRING, &opt_login_hint, N_("Username to pre-fill"), N_("H") },
+  { "domain-hint", 0, 0, G_OPTION_ARG_STRING, &opt_domain_hint, N_("Federated identity provider hint"), N_("D") },
+  { "redirect-host", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_host, N_("Host in the redirect URI (default localhost)"), N_("localhost|127.0.0.1") },
+  { "redirect-port", 0, 0, G_OPTION_ARG_INT, &opt_redirect_port, N_("Loopback port (default: any free port)"), N_("N") },
+  { "redirect-path", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_path, N_("Path in the redirect URI (default /)"), N_("/p") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust only the CA certificates in this PEM file"), N_("PEM") },
+  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_no_browser, N_("Print the link instead of opening a browser"), NULL },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, N_("Give up after this many seconds (default 300)"), N_("SECONDS") },
   { NULL }
 };
 
@@ -117,14 +120,15 @@ signed_in_cb (GObject      *source,
     }
 
   lanyard_cli_print_claims (account);
-  g_printerr ("Signed in as %s (%s).\n",
+  g_printerr (/* Translators: %1$s is a username, %2$s a name */
+              _("Signed in as %1$s (%2$s).\n"),
               lanyard_account_get_username (account),
               lanyard_account_get_display_name (account));
 
   if (lanyard_account_get_session_only (account))
     {
       /* A terminal session ends with this process: nothing was kept. */
-      g_printerr ("lanyard-cli: the keyring is locked or unavailable, so the account was not saved\n");
+      g_printerr (_("lanyard-cli: the keyring is locked or unavailable, so the account was not saved\n"));
       lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_KEYRING);
       return;
     }
@@ -139,7 +143,7 @@ browser_failed_cb (LanyardClient *client,
 {
   char **url = user_data;
 
-  g_printerr ("lanyard-cli: %s\nOpen this link in your browser: %s\n", error->message, *url);
+  g_printerr (_("lanyard-cli: %s\nOpen this link in your browser: %s\n"), error->message, *url);
 }
 
 static void
@@ -152,7 +156,7 @@ authorization_started_cb (LanyardClient *client,
   g_free (*slot);
   *slot = g_strdup (url);
   if (!opt_no_browser)
-    g_printerr ("Continue in your browser…\n");
+    g_printerr (_("Continue in your browser…\n"));
 }
 
 int
@@ -167,12 +171,12 @@ lanyard_cli_sign_in (int            argc,
   LanyardClient *client;
   static char *authorization_url;
 
-  if (!parse_options (&argc, &argv, "Sign in with the system browser.", sign_in_entries, FALSE))
+  if (!parse_options (&argc, &argv, _("Sign in with the system browser."), sign_in_entries, FALSE))
     return LANYARD_CLI_EXIT_USAGE;
 
   if (opt_authority != NULL && opt_tenant != NULL)
     {
-      g_printerr ("lanyard-cli: give --authority or --tenant, not both\n");
+      g_printerr (_("lanyard-cli: give --authority or --tenant, not both\n"));
       return LANYARD_CLI_EXIT_USAGE;
     }
 
@@ -203,7 +207,7 @@ lanyard_cli_sign_in (int            argc,
     {
       if (opt_redirect_port > G_MAXUINT16)
         {
-          g_printerr ("lanyard-cli: --redirect-port must be between 0 and 65535\n");
+          g_printerr (_("lanyard-cli: --redirect-port must be between 0 and 65535\n"));
           return LANYARD_CLI_EXIT_USAGE;
         }
       config->redirect_port = opt_redirect_port;
@@ -215,7 +219,7 @@ lanyard_cli_sign_in (int            argc,
     }
   if (opt_timeout == 0 || opt_timeout < -1)
     {
-      g_printerr ("lanyard-cli: --timeout must be a positive number of seconds\n");
+      g_printerr (_("lanyard-cli: --timeout must be a positive number of seconds\n"));
       return LANYARD_CLI_EXIT_USAGE;
     }
   if (opt_timeout > 0)
@@ -253,9 +257,9 @@ static gboolean opt_json;
 static char **opt_token_scopes;
 
 static GOptionEntry token_entries[] = {
-  { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_token_scopes, "A scope the token must cover (repeatable)", "S" },
-  { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "Renew with the refresh token even if the cached one is valid", NULL },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON object with the token, its expiry and scopes", NULL },
+  { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_token_scopes, N_("A scope the token must cover (repeatable)"), N_("S") },
+  { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, N_("Renew with the refresh token even if the cached one is valid"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print a JSON object with the token, its expiry and scopes"), NULL },
   { NULL }
 };
 
@@ -314,7 +318,7 @@ lanyard_cli_token (int            argc,
   g_autoptr(LanyardConfig) config = NULL;
   LanyardClient *client;
 
-  if (!parse_options (&argc, &argv, "Print an access token, renewing it silently when needed.",
+  if (!parse_options (&argc, &argv, _("Print an access token, renewing it silently when needed."),
                       token_entries, TRUE))
     return LANYARD_CLI_EXIT_USAGE;
 
@@ -359,7 +363,7 @@ lanyard_cli_claims (int            argc,
   g_autoptr(LanyardConfig) config = NULL;
   LanyardClient *client;
 
-  if (!parse_options (&argc, &argv, "Print the ID token claims of a signed-in account.", NULL, TRUE))
+  if (!parse_options (&argc, &argv, _("Print the ID token claims of a signed-in account."), NULL, TRUE))
     return LANYARD_CLI_EXIT_USAGE;
 
   config = lanyard_config_new_from_environment ();
@@ -399,7 +403,7 @@ accounts_listed_cb (GObject      *source,
     }
 
   if (accounts->len == 0)
-    g_printerr ("No accounts are signed in.\n");
+    g_printerr (_("No accounts are signed in.\n"));
 
   lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
 }
@@ -412,7 +416,7 @@ lanyard_cli_accounts (int            argc,
   g_autoptr(LanyardConfig) config = NULL;
   LanyardClient *client;
 
-  if (!parse_options (&argc, &argv, "List signed-in accounts: id, username and name, tab-separated.",
+  if (!parse_options (&argc, &argv, _("List signed-in accounts: id, username and name, tab-separated."),
                       NULL, FALSE))
     return LANYARD_CLI_EXIT_USAGE;
 
@@ -429,7 +433,7 @@ lanyard_cli_accounts (int            argc,
 static gboolean opt_sign_out_no_browser;
 
 static GOptionEntry sign_out_entries[] = {
-  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_sign_out_no_browser, "Print the provider's sign-out link instead of opening it", NULL },
+  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_sign_out_no_browser, N_("Print the provider's sign-out link instead of opening it"), NULL },
   { NULL }
 };
 
@@ -449,19 +453,19 @@ signed_out_cb (GObject      *source,
       return;
     }
 
-  g_printerr ("Signed out on this computer.\n");
+  g_printerr (_("Signed out on this computer.\n"));
 
   if (outcome->revoked)
-    g_printerr ("The refresh token was revoked.\n");
+    g_printerr (_("The refresh token was revoked.\n"));
   else if (outcome->revoke_error != NULL)
-    g_printerr ("lanyard-cli: could not revoke the refresh token: %s\n", outcome->revoke_error->message);
+    g_printerr (_("lanyard-cli: could not revoke the refresh token: %s\n"), outcome->revoke_error->message);
 
   if (outcome->logout_uri != NULL && opt_sign_out_no_browser)
     g_print ("%s\n", outcome->logout_uri);
   else if (outcome->browser_opened)
-    g_printerr ("Opened the provider's sign-out page.\n");
+    g_printerr (_("Opened the provider’s sign-out page.\n"));
   else if (outcome->browser_error != NULL)
-    g_printerr ("lanyard-cli: %s\nSign out at the provider with: %s\n",
+    g_printerr (_("lanyard-cli: %s\nSign out at the provider with: %s\n"),
                 outcome->browser_error->message, outcome->logout_uri);
 
   lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
@@ -476,7 +480,7 @@ lanyard_cli_sign_out (int            argc,
   LanyardClient *client;
 
   if (!parse_options (&argc, &argv,
-                      "Sign out here, revoke the refresh token, and open the provider's sign-out page.",
+                      _("Sign out here, revoke the refresh token, and open the provider’s sign-out page."),
                       sign_out_entries, TRUE))
     return LANYARD_CLI_EXIT_USAGE;
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <glib/gi18n.h>
 
 #include "lanyard-cli.h"
 
@@ -104,7 +105,7 @@ lanyard_cli_link_browser_open_uri_async (LanyardBrowser      *browser,
   g_autoptr(GTask) task = g_task_new (browser, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, lanyard_cli_link_browser_open_uri_async);
-  g_printerr ("Open this link in your browser: %s\n", uri);
+  g_printerr (_("Open this link in your browser: %s\n"), uri);
   g_task_return_boolean (task, TRUE);
 }
 

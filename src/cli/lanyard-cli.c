@@ -12,8 +12,9 @@
 
 #include "lanyard-cli.h"
 
+/* Translators: keep the command names, options and variable names */
 static const char usage[] =
-  "Usage: lanyard-cli COMMAND [OPTION…]\n"
+  N_("Usage: lanyard-cli COMMAND [OPTION…]\n"
   "\n"
   "Sign in to Microsoft Entra External ID or any OpenID Connect provider.\n"
   "\n"
@@ -32,7 +33,7 @@ static const char usage[] =
   "Exit status: 0 success, 1 failure, 2 usage or configuration error, 3 cancelled,\n"
   "4 timed out, 5 provider error, 6 invalid ID token, 7 keyring problem,\n"
   "8 interaction required (sign in again), 9 provider unreachable, 10 TLS failure,\n"
-  "11 browser could not be opened, 12 no such account, 13 invalid provider response.\n";
+  "11 browser could not be opened, 12 no such account, 13 invalid provider response.\n");
 
 typedef int (*CommandFunc) (int argc, char **argv, LanyardCliRun *run);
 
@@ -80,10 +81,10 @@ main (int    argc,
     {
       if (argc < 2)
         {
-          g_printerr ("%s", usage);
+          g_printerr ("%s", _(usage));
           return LANYARD_CLI_EXIT_USAGE;
         }
-      g_print ("%s", usage);
+      g_print ("%s", _(usage));
       return LANYARD_CLI_EXIT_OK;
     }
 
@@ -99,7 +100,7 @@ main (int    argc,
 
   if (func == NULL)
     {
-      g_printerr ("lanyard-cli: unknown command “%s”\n\n%s", argv[1], usage);
+      g_printerr (_("lanyard-cli: unknown command “%s”\n\n%s"), argv[1], _(usage));
       return LANYARD_CLI_EXIT_USAGE;
     }
 
