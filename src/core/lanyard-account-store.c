@@ -16,6 +16,7 @@
 #define SECRET_API_SUBJECT_TO_CHANGE
 #include <libsecret/secret.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-account-store.h"
 #include "lanyard-error.h"
 
@@ -112,15 +113,15 @@ doing (OperationKind kind)
   switch (kind)
     {
     case OPERATION_SAVE:
-      return "Could not save the account in the keyring";
+      return _("Could not save the account in the keyring");
     case OPERATION_LOOKUP:
-      return "Could not read the account from the keyring";
+      return _("Could not read the account from the keyring");
     case OPERATION_LIST:
-      return "Could not list the accounts in the keyring";
+      return _("Could not list the accounts in the keyring");
     case OPERATION_REMOVE:
-      return "Could not remove the account from the keyring";
+      return _("Could not remove the account from the keyring");
     case OPERATION_UNLOCK:
-      return "Could not unlock the keyring";
+      return _("Could not unlock the keyring");
     default:
       g_assert_not_reached ();
     }
@@ -130,7 +131,7 @@ static GError *
 locked_error (OperationKind kind)
 {
   return g_error_new (LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
-                      "%s: the keyring is locked", doing (kind));
+                      _("%s: the keyring is locked"), doing (kind));
 }
 
 /* libsecret reports "no Secret Service" as a D-Bus error, "no session bus"
@@ -155,9 +156,9 @@ map_error (GError        *error,
     code = LANYARD_ERROR_KEYRING_UNAVAILABLE;
 
   if (code == LANYARD_ERROR_CANCELLED)
-    mapped = g_error_new_literal (LANYARD_ERROR, code, "The operation was cancelled");
+    mapped = g_error_new_literal (LANYARD_ERROR, code, _("The operation was cancelled"));
   else if (code == LANYARD_ERROR_KEYRING_UNAVAILABLE)
-    mapped = g_error_new (LANYARD_ERROR, code, "%s: no keyring service is available (%s)",
+    mapped = g_error_new (LANYARD_ERROR, code, _("%s: no keyring service is available (%s)"),
                           doing (kind), error->message);
   else
     mapped = g_error_new (LANYARD_ERROR, code, "%s: %s", doing (kind), error->message);
@@ -220,7 +221,7 @@ account_from_value (SecretValue  *value,
   if (value == NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                           "The keyring did not hand out the stored account");
+                           _("The keyring did not hand out the stored account"));
       return NULL;
     }
 
@@ -228,7 +229,7 @@ account_from_value (SecretValue  *value,
   if (data == NULL || memchr (data, '\0', len) != NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "The stored account is not text");
+                           _("The stored account is not text"));
       return NULL;
     }
 
@@ -281,7 +282,7 @@ finish_lookup (GTask *task)
     g_task_return_error (task, g_steal_pointer (&first_error));
   else
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                             "No account “%s” in the keyring", op->account_id);
+                             _("No account “%s” in the keyring"), op->account_id);
 }
 
 static void
@@ -689,10 +690,10 @@ unlock_cb (GObject      *object,
 
   if (waited < UNLOCK_PROMPT_MIN_USEC)
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED,
-                             "%s: its password dialog could not be shown", doing (op->kind));
+                             _("%s: its password dialog could not be shown"), doing (op->kind));
   else
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                             "The keyring was not unlocked");
+                             _("The keyring was not unlocked"));
 }
 
 static void
@@ -716,7 +717,7 @@ unlock_collection_cb (GObject      *object,
   if (collection == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_KEYRING_UNAVAILABLE,
-                               "%s: there is no default keyring", doing (op->kind));
+                               _("%s: there is no default keyring"), doing (op->kind));
       return;
     }
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-account.h"
 #include "lanyard-error.h"
 #include "lanyard-json.h"
@@ -192,7 +193,7 @@ compute_id (JsonObject  *claims,
   if (iss == NULL || sub == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "The ID token has no %s claim, so the account cannot be identified",
+                   _("The ID token has no %s claim, so the account cannot be identified"),
                    iss == NULL ? "iss" : "sub");
       return NULL;
     }
@@ -575,7 +576,7 @@ corrupt (GError     **error,
          const char  *member)
 {
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-               "The stored account is damaged: “%s” is missing or has the wrong type",
+               _("The stored account is damaged: “%s” is missing or has the wrong type"),
                member);
   return FALSE;
 }
@@ -729,7 +730,7 @@ lanyard_account_new_from_json (const char  *json,
       g_strcmp0 (computed_id, self->id) != 0)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "The stored account is damaged: its id does not match its claims");
+                           _("The stored account is damaged: its id does not match its claims"));
       return NULL;
     }
 

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-authority.h"
 #include "lanyard-error.h"
 
@@ -325,8 +326,8 @@ parse_bare_tenant (const char  *input,
   if (!is_dns_label (tenant, strlen (tenant)))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "“%s” is neither a tenant subdomain (such as “contoso”) "
-                   "nor an https:// authority URL",
+                   _("“%s” is neither a tenant subdomain (such as “contoso”) "
+                   "nor an https:// authority URL"),
                    input);
       return NULL;
     }
@@ -382,15 +383,15 @@ lanyard_authority_parse (const char  *input,
   if (*trimmed == '\0')
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "No authority given: enter the tenant subdomain "
-                           "(such as “contoso”) or the authority URL");
+                           _("No authority given: enter the tenant subdomain "
+                           "(such as “contoso”) or the authority URL"));
       return NULL;
     }
 
   if (!g_utf8_validate (trimmed, -1, NULL))
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The authority is not valid UTF-8");
+                           _("The authority is not valid UTF-8"));
       return NULL;
     }
 
@@ -403,7 +404,7 @@ lanyard_authority_parse (const char  *input,
   if (uri == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "“%s” is not a valid URL: %s", trimmed, local_error->message);
+                   _("“%s” is not a valid URL: %s"), trimmed, local_error->message);
       return NULL;
     }
 
@@ -411,28 +412,28 @@ lanyard_authority_parse (const char  *input,
   if (!g_str_equal (scheme, "https") && !g_str_equal (scheme, "http"))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "The authority must be an https:// URL, not %s://", scheme);
+                   _("The authority must be an https:// URL, not %s://"), scheme);
       return NULL;
     }
 
   if (g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The authority URL must not contain a user name or password");
+                           _("The authority URL must not contain a user name or password"));
       return NULL;
     }
 
   if (g_uri_get_query (uri) != NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The authority URL must not contain a query (“?…”)");
+                           _("The authority URL must not contain a query (“?…”)"));
       return NULL;
     }
 
   if (g_uri_get_fragment (uri) != NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The authority URL must not contain a fragment (“#…”)");
+                           _("The authority URL must not contain a fragment (“#…”)"));
       return NULL;
     }
 
@@ -440,7 +441,7 @@ lanyard_authority_parse (const char  *input,
       !host_is_valid (g_uri_get_host (uri)))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "“%s” has no valid host name", trimmed);
+                   _("“%s” has no valid host name"), trimmed);
       return NULL;
     }
 
@@ -450,8 +451,8 @@ lanyard_authority_parse (const char  *input,
   if (g_str_equal (scheme, "http") && !loopback)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "Plain http:// is only allowed for a provider on this computer; "
-                   "use https://%s", host);
+                   _("Plain http:// is only allowed for a provider on this computer; "
+                   "use https://%s"), host);
       return NULL;
     }
 
@@ -459,7 +460,7 @@ lanyard_authority_parse (const char  *input,
   if (port == 0)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The authority URL has an invalid port");
+                           _("The authority URL has an invalid port"));
       return NULL;
     }
 
@@ -486,7 +487,7 @@ lanyard_authority_parse (const char  *input,
       if (*segments[i] == '\0' || g_str_equal (segments[i], ".") || g_str_equal (segments[i], ".."))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                       "The authority URL has an invalid path “%s”", g_uri_get_path (uri));
+                       _("The authority URL has an invalid path “%s”"), g_uri_get_path (uri));
           return NULL;
         }
     }
@@ -514,9 +515,9 @@ lanyard_authority_parse (const char  *input,
   else if (ciam)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "An Entra External ID authority is https://%s/ optionally "
+                   _("An Entra External ID authority is https://%s/ optionally "
                    "followed by the tenant ID or the tenant’s .onmicrosoft.com "
-                   "domain, not “%s”",
+                   "domain, not “%s”"),
                    host, g_uri_get_path (uri));
       return NULL;
     }

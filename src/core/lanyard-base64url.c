@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-base64url.h"
 #include "lanyard-error.h"
 
@@ -89,7 +90,7 @@ lanyard_base64url_decode (const char  *text,
   if (n % 4 == 1)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "Invalid base64url: impossible length");
+                   _("Invalid base64url: impossible length"));
       return NULL;
     }
 
@@ -121,7 +122,7 @@ lanyard_base64url_decode (const char  *text,
   if (acc != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "Invalid base64url: non-zero trailing bits");
+                   _("Invalid base64url: non-zero trailing bits"));
       return NULL;
     }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-client-private.h"
 #include "lanyard-default-account.h"
 #include "lanyard-error.h"
@@ -82,7 +83,7 @@ sign_in_fail (GTask  *task,
 
   g_clear_error (&data->error);
   data->error = error;
-  lanyard_loopback_finish_page_async (data->loopback, FALSE, "Sign-in failed", error->message,
+  lanyard_loopback_finish_page_async (data->loopback, FALSE, _("Sign-in failed"), error->message,
                                       failure_page_written_cb, g_object_ref (task));
 }
 
@@ -114,7 +115,7 @@ cancelled_account_removed_cb (GObject      *source,
   lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
 
   sign_in_fail (task, g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                           "The sign-in was cancelled"));
+                                           _("The sign-in was cancelled")));
 }
 
 static void
@@ -155,12 +156,13 @@ account_kept_cb (GObject      *source,
 
   /* Only now, with the code redeemed, the ID token checked and the account
    * kept, may the browser tab say "signed in". */
-  page_message = g_strdup_printf ("Signed in as %s. You can close this tab and return to Lanyard.",
+  /* Translators: %s is a username */
+  page_message = g_strdup_printf (_("Signed in as %s. You can close this tab and return to Lanyard."),
                                   lanyard_account_get_username (data->account));
   if (!lanyard_account_get_session_only (data->account))
     lanyard_default_account_set (lanyard_account_get_id (data->account));
 
-  lanyard_loopback_finish_page_async (data->loopback, TRUE, "Signed in", page_message,
+  lanyard_loopback_finish_page_async (data->loopback, TRUE, _("Signed in"), page_message,
                                       success_page_written_cb, g_steal_pointer (&task));
 }
 
@@ -228,7 +230,7 @@ code_redeemed_cb (GObject      *source,
   if (data->tokens->id_token == NULL)
     {
       sign_in_fail (task, g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                       "The provider sent no ID token (is “openid” among the scopes?)"));
+                                       _("The provider sent no ID token (is “openid” among the scopes?)")));
       return;
     }
 
@@ -399,7 +401,7 @@ lanyard_client_sign_in_async (LanyardClient              *self,
   if (self->config->client_id == NULL || self->config->client_id[0] == '\0')
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                               "No application (client) ID is configured");
+                               _("No application (client) ID is configured"));
       return;
     }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-client-private.h"
 #include "lanyard-error.h"
 #include "lanyard-token-endpoint.h"
@@ -58,7 +59,7 @@ waiter_cancelled_cb (GCancellable *cancellable,
 
   g_ptr_array_steal_index (waiters, index);
   g_task_return_new_error (waiter->task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                           "Renewing the tokens was cancelled");
+                           _("Renewing the tokens was cancelled"));
   waiter_free (waiter);
 
   return G_SOURCE_REMOVE;
@@ -126,8 +127,8 @@ refreshed_account_kept_cb (GObject      *source,
       refresh_complete (data, g_error_new (LANYARD_ERROR,
                                            keyring_error != NULL ? keyring_error->code
                                                                  : LANYARD_ERROR_KEYRING_UNAVAILABLE,
-                                           "The renewed tokens could not be saved in the keyring "
-                                           "(%s); they are kept for this session only",
+                                           _("The renewed tokens could not be saved in the keyring "
+                                           "(%s); they are kept for this session only"),
                                            keyring_error != NULL ? keyring_error->message : "unavailable"));
       return;
     }
@@ -204,7 +205,7 @@ claims_name_same_user (RefreshData  *data,
   if (!g_str_equal (lanyard_account_get_id (renewed), lanyard_account_get_id (data->account)))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "ID token rejected: the renewed token names another user");
+                   _("ID token rejected: the renewed token names another user"));
       return FALSE;
     }
 
@@ -389,7 +390,7 @@ silent_account_found_cb (GObject      *source,
   if (lanyard_account_get_refresh_token (account) == NULL)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED,
-                               "The session of %s has ended; sign in again",
+                               _("The session of %s has ended; sign in again"),
                                lanyard_account_get_username (account));
       return;
     }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-authority.h"
 #include "lanyard-client-private.h"
 #include "lanyard-default-account.h"
@@ -218,7 +219,7 @@ lanyard_client_load_provider_async (LanyardClient       *self,
   if (authority_text == NULL || authority_text[0] == '\0')
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                               "No tenant or authority is configured");
+                               _("No tenant or authority is configured"));
       return;
     }
 
@@ -786,10 +787,10 @@ get_account_listed_cb (GObject      *source,
 
   if (wanted == NULL)
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                             "No account is signed in");
+                             _("No account is signed in"));
   else
     g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                             "No signed-in account is named “%s”", wanted);
+                             _("No signed-in account is named “%s”"), wanted);
 }
 
 static void

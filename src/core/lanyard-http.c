@@ -450,7 +450,7 @@ lanyard_json_object_from_bytes (GBytes      *bytes,
   if (len > G_MAXSSIZE)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The %s is too large", what);
+                   _("The %s is too large"), what);
       return NULL;
     }
 

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-json.h"
 
 #define MAX_DEPTH 32
@@ -581,7 +582,7 @@ out:
   if (object == NULL)
     {
       g_assert (p.why != NULL);
-      g_set_error (error, LANYARD_ERROR, code, "%s is not valid JSON: %s", what, p.why);
+      g_set_error (error, LANYARD_ERROR, code, _("%s is not valid JSON: %s"), what, p.why);
       g_free (p.why);
       return NULL;
     }

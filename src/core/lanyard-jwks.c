@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-base64url.h"
 #include "lanyard-error.h"
 #include "lanyard-json.h"
@@ -379,7 +380,7 @@ lanyard_jwks_new_from_data (const char  *data,
   if (keys_node == NULL || !JSON_NODE_HOLDS_ARRAY (keys_node))
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "JWKS has no “keys” array");
+                           _("JWKS has no “keys” array"));
       return NULL;
     }
 
@@ -510,7 +511,7 @@ lanyard_jwks_find_key (LanyardJwks *self,
       g_autofree char *quoted = quote_value (alg);
 
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "alg %s is not allowed", quoted);
+                   _("alg %s is not allowed"), quoted);
       return NULL;
     }
 
@@ -536,7 +537,7 @@ lanyard_jwks_find_key (LanyardJwks *self,
       g_autofree char *quoted = quote_value (kid);
 
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "no key with kid %s", quoted);
+                   _("no key with kid %s"), quoted);
       return NULL;
     }
 
@@ -547,11 +548,11 @@ lanyard_jwks_find_key (LanyardJwks *self,
           g_autofree char *quoted = quote_value (kid);
 
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                       "the key with kid %s does not fit alg %s", quoted, alg);
+                       _("the key with kid %s does not fit alg %s"), quoted, alg);
         }
       else
         g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                     "no key fits alg %s", alg);
+                     _("no key fits alg %s"), alg);
       return NULL;
     }
 
@@ -560,7 +561,7 @@ lanyard_jwks_find_key (LanyardJwks *self,
   if (kid == NULL && n_fit > 1)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "the token has no kid and %u keys fit alg %s", n_fit, alg);
+                   _("the token has no kid and %u keys fit alg %s"), n_fit, alg);
       return NULL;
     }
 

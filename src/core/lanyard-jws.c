@@ -15,6 +15,7 @@
 #include <openssl/objects.h>
 #include <openssl/rsa.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-base64url.h"
 #include "lanyard-error.h"
 #include "lanyard-json.h"
@@ -89,7 +90,7 @@ set_not_allowed (GError     **error,
   g_autofree char *quoted = quote_alg (alg);
 
   g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-               "alg %s is not allowed", quoted);
+               _("alg %s is not allowed"), quoted);
 }
 
 static GBytes *
@@ -102,7 +103,7 @@ decode_segment (const char  *text,
 
   if (bytes == NULL)
     g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                 "%s is not valid base64url", what);
+                 _("%s is not valid base64url"), what);
 
   return bytes;
 }
@@ -124,7 +125,7 @@ lanyard_jws_parse (const char  *compact,
   if (len > MAX_COMPACT_LEN)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "token is larger than %d KiB", MAX_COMPACT_LEN / 1024);
+                   _("token is larger than %d KiB"), MAX_COMPACT_LEN / 1024);
       return NULL;
     }
 
@@ -134,21 +135,21 @@ lanyard_jws_parse (const char  *compact,
   if (dot1 == NULL || dot2 == NULL || memchr (dot2 + 1, '.', end - (dot2 + 1)) != NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "token is not three dot-separated parts");
+                   _("token is not three dot-separated parts"));
       return NULL;
     }
 
   if (dot1 == compact)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "header is empty");
+                   _("header is empty"));
       return NULL;
     }
 
   if (dot2 + 1 == end)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "token is unsigned");
+                   _("token is unsigned"));
       return NULL;
     }
 
@@ -171,7 +172,7 @@ lanyard_jws_parse (const char  *compact,
   if (alg == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "header has no string alg");
+                   _("header has no string alg"));
       return NULL;
     }
 
@@ -179,7 +180,7 @@ lanyard_jws_parse (const char  *compact,
   if (kid == NULL && json_object_has_member (self->header, "kid"))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "header kid is not a string");
+                   _("header kid is not a string"));
       return NULL;
     }
 
@@ -188,7 +189,7 @@ lanyard_jws_parse (const char  *compact,
   if (json_object_has_member (self->header, "crit"))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "header has crit, which is not supported");
+                   _("header has crit, which is not supported"));
       return NULL;
     }
 
@@ -333,21 +334,21 @@ lanyard_jws_verify_with_key (LanyardJws  *self,
       if (!EVP_PKEY_is_a (key, "RSA"))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                       "the key does not fit alg %s", info->alg);
+                       _("the key does not fit alg %s"), info->alg);
           return FALSE;
         }
 
       if (EVP_PKEY_get_bits (key) < RSA_MIN_BITS)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                       "the RSA key is shorter than %d bits", RSA_MIN_BITS);
+                       _("the RSA key is shorter than %d bits"), RSA_MIN_BITS);
           return FALSE;
         }
 
       if (sig_len != (gsize) EVP_PKEY_get_size (key))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                       "signature does not verify (wrong length)");
+                       _("signature does not verify (wrong length)"));
           return FALSE;
         }
     }
@@ -356,7 +357,7 @@ lanyard_jws_verify_with_key (LanyardJws  *self,
       if (!EVP_PKEY_is_a (key, "EC") || ec_key_curve_nid (key) != info->curve_nid)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                       "the key does not fit alg %s", info->alg);
+                       _("the key does not fit alg %s"), info->alg);
           return FALSE;
         }
 
@@ -364,7 +365,7 @@ lanyard_jws_verify_with_key (LanyardJws  *self,
           !(der = ecdsa_raw_to_der (sig, info->coord_len, &sig_len)))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                       "signature does not verify (wrong length)");
+                       _("signature does not verify (wrong length)"));
           return FALSE;
         }
       sig = der;
@@ -380,7 +381,7 @@ lanyard_jws_verify_with_key (LanyardJws  *self,
     {
       ERR_clear_error ();
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "signature cannot be checked with alg %s", info->alg);
+                   _("signature cannot be checked with alg %s"), info->alg);
       return FALSE;
     }
 
@@ -392,7 +393,7 @@ lanyard_jws_verify_with_key (LanyardJws  *self,
   if (rc != 1)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
-                   "signature does not verify");
+                   _("signature does not verify"));
       return FALSE;
     }
 

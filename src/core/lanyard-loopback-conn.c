@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-loopback-conn.h"
 
 struct _LanyardLoopbackConn
@@ -103,7 +104,7 @@ conn_clamp (LanyardLoopbackConn  *conn,
 
   if (conn->bad_length)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Invalid Content-Length");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Invalid Content-Length"));
       return FALSE;
     }
 
@@ -201,7 +202,7 @@ conn_check (LanyardLoopbackConn  *conn,
   if (n > 0 && conn->bad_length)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "Invalid Content-Length");
+                           _("Invalid Content-Length"));
       return -1;
     }
 

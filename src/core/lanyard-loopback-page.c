@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-loopback-page.h"
 
 /* Provider text (an error_description) ends up here: keep the page small. */
@@ -18,7 +19,7 @@
 
 static const char page_template[] =
   "<!DOCTYPE html>\n"
-  "<html lang=\"en\">\n"
+  "<html lang=\"%s\">\n"
   "<head>\n"
   "<meta charset=\"utf-8\">\n"
   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -89,7 +90,11 @@ lanyard_loopback_page_build (const char *title,
   g_autofree char *escaped_title = sanitize_and_escape (title, MAX_TITLE_CHARS);
   g_autofree char *escaped_message = sanitize_and_escape (message, MAX_MESSAGE_CHARS);
 
-  return g_strdup_printf (page_template, escaped_title, escaped_title, escaped_message);
+  /* Translators: the language code of this translation, such as “de” or
+   * “pt-BR” (BCP 47): the browser tab's words are in that language */
+  const char *lang = _("en");
+
+  return g_strdup_printf (page_template, lang, escaped_title, escaped_title, escaped_message);
 }
 
 void

@@ -362,7 +362,7 @@ cancelled_cb (GCancellable *cancellable,
 
   lanyard_loopback_complete (self, NULL,
                              g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                                  "Sign-in cancelled"),
+                                                  _("Sign-in cancelled")),
                              FALSE);
 
   return G_SOURCE_REMOVE;
@@ -575,8 +575,8 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
           g_ascii_strcasecmp (content_type, "application/x-www-form-urlencoded") != 0)
         {
           lanyard_loopback_page_respond (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
-                                         "Unsupported request",
-                                         "A sign-in response is a form (application/x-www-form-urlencoded).");
+                                         _("Unsupported request"),
+                                         _("A sign-in response is a form (application/x-www-form-urlencoded)."));
           return SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
         }
 
@@ -587,8 +587,8 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
 
   if (params == NULL)
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, "Bad request",
-                                     "This is not a valid sign-in response.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Bad request"),
+                                     _("This is not a valid sign-in response."));
       return SOUP_STATUS_BAD_REQUEST;
     }
 
@@ -596,8 +596,8 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
   if (state == NULL || !lanyard_secure_str_equal (state, self->expected_state))
     {
       /* A stray or forged request: answer it and keep waiting. */
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, "Wrong sign-in response",
-                                     "This sign-in response is not for this request");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Wrong sign-in response"),
+                                     _("This sign-in response is not for this request"));
       return SOUP_STATUS_BAD_REQUEST;
     }
 
@@ -611,14 +611,14 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
         {
           lanyard_loopback_take (self, msg, NULL,
                                  g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                                      "issuer mismatch (RFC 9207): the authorization response names another issuer"));
+                                                      _("issuer mismatch (RFC 9207): the authorization response names another issuer")));
           return 0;
         }
       if (iss == NULL && self->iss_required)
         {
           lanyard_loopback_take (self, msg, NULL,
                                  g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                                      "issuer missing (RFC 9207): the provider promises an “iss” in its authorization responses and this one has none"));
+                                                      _("issuer missing (RFC 9207): the provider promises an “iss” in its authorization responses and this one has none")));
           return 0;
         }
     }
@@ -647,8 +647,8 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
   code = g_hash_table_lookup (params, "code");
   if (code == NULL || !is_valid_code (code))
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, "Bad request",
-                                     "This sign-in response carries no authorization code.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Bad request"),
+                                     _("This sign-in response carries no authorization code."));
       return SOUP_STATUS_BAD_REQUEST;
     }
 
@@ -665,22 +665,22 @@ lanyard_loopback_handle (LanyardLoopback   *self,
 
   if (!lanyard_loopback_host_is_ours (self, uri))
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, "Bad request",
-                                     "This address is not for you.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Bad request"),
+                                     _("This address is not for you."));
       return SOUP_STATUS_BAD_REQUEST;
     }
 
   if (g_strcmp0 (g_uri_get_path (uri), self->path) != 0)
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_NOT_FOUND, "Not found",
-                                     "There is nothing here.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_NOT_FOUND, _("Not found"),
+                                     _("There is nothing here."));
       return SOUP_STATUS_NOT_FOUND;
     }
 
   if (strcmp (method, "GET") != 0 && strcmp (method, "POST") != 0)
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed",
-                                     "A sign-in response is a GET or a POST.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, _("Method not allowed"),
+                                     _("A sign-in response is a GET or a POST."));
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Allow", "GET, POST");
       return SOUP_STATUS_METHOD_NOT_ALLOWED;
@@ -688,8 +688,8 @@ lanyard_loopback_handle (LanyardLoopback   *self,
 
   if (self->task == NULL)
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Not waiting",
-                                     "Lanyard is not waiting for a sign-in right now.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, _("Not waiting"),
+                                     _("Lanyard is not waiting for a sign-in right now."));
       return SOUP_STATUS_SERVICE_UNAVAILABLE;
     }
 
@@ -730,7 +730,7 @@ reject_body (SoupServerMessage *msg)
 
   if (soup_server_message_get_status (msg) == 0)
     lanyard_loopback_page_respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                                   "Request too large", "This request is too large.");
+                                   _("Request too large"), _("This request is too large."));
 }
 
 typedef struct {
@@ -793,8 +793,8 @@ got_headers_cb (SoupServerMessage *msg,
     {
       g_debug ("Refusing a request with %s", problem);
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, "Bad request",
-                                     "This request is ambiguous.");
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Bad request"),
+                                     _("This request is ambiguous."));
       return;
     }
 
@@ -975,7 +975,7 @@ lanyard_loopback_listen (LanyardLoopback  *self,
           int code = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)
                      ? LANYARD_ERROR_CONFIGURATION : LANYARD_ERROR_FAILED;
 
-          g_set_error (error, LANYARD_ERROR, code, "Cannot listen on 127.0.0.1 port %u: %s",
+          g_set_error (error, LANYARD_ERROR, code, _("Cannot listen on 127.0.0.1 port %u: %s"),
                        port, local_error->message);
           return FALSE;
         }
@@ -984,7 +984,7 @@ lanyard_loopback_listen (LanyardLoopback  *self,
       if (bound == NULL)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       "Cannot listen on 127.0.0.1: %s", local_error->message);
+                       _("Cannot listen on 127.0.0.1: %s"), local_error->message);
           return FALSE;
         }
       self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
@@ -1008,7 +1008,7 @@ lanyard_loopback_listen (LanyardLoopback  *self,
       if (g_str_equal (self->redirect_host, "localhost"))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                       "Port %u is taken on ::1 by another program", self->port);
+                       _("Port %u is taken on ::1 by another program"), self->port);
           return FALSE;
         }
       break;
@@ -1033,7 +1033,7 @@ lanyard_loopback_listen (LanyardLoopback  *self,
                                          NULL, &local_error))
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       "Cannot listen on port %u: %s", self->port, local_error->message);
+                       _("Cannot listen on port %u: %s"), self->port, local_error->message);
           return FALSE;
         }
     }
@@ -1061,7 +1061,7 @@ lanyard_loopback_dispose (GObject *object)
   if (self->task != NULL)
     lanyard_loopback_complete (self, NULL,
                                g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                                    "The loopback listener was disposed"),
+                                                    _("The loopback listener was disposed")),
                                FALSE);
 
   lanyard_loopback_close (self);
@@ -1149,7 +1149,7 @@ lanyard_loopback_new (const char  *redirect_host,
       g_strcmp0 (redirect_host, "127.0.0.1") != 0)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "The redirect host must be “localhost” or “127.0.0.1”, not “%s”",
+                   _("The redirect host must be “localhost” or “127.0.0.1”, not “%s”"),
                    redirect_host ? redirect_host : "");
       return NULL;
     }
@@ -1157,8 +1157,8 @@ lanyard_loopback_new (const char  *redirect_host,
   if (!is_valid_path (path))
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The redirect path must start with “/” and hold only plain URL "
-                           "path characters (no “?”, “#”, “%” or dot segments)");
+                           _("The redirect path must start with “/” and hold only plain URL "
+                           "path characters (no “?”, “#”, “%” or dot segments)"));
       return NULL;
     }
 
@@ -1231,7 +1231,7 @@ lanyard_loopback_wait_async (LanyardLoopback     *self,
   if (!self->listening)
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                               "The loopback listener is closed");
+                               _("The loopback listener is closed"));
       return;
     }
 
@@ -1274,7 +1274,7 @@ finish_page_with_task (LanyardLoopback *self,
   if (self->task != NULL)
     lanyard_loopback_complete (self, NULL,
                                g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                                    "The loopback listener was closed"),
+                                                    _("The loopback listener was closed")),
                                TRUE);
 
   msg = g_steal_pointer (&self->held_msg);
@@ -1357,8 +1357,8 @@ lanyard_loopback_close (LanyardLoopback *self)
 
   /* A browser tab still waiting gets a page rather than a broken connection;
    * finish_page() also ends a running wait and stops listening. */
-  lanyard_loopback_finish_page (self, FALSE, "Sign-in ended",
-                                "This sign-in has ended. You can close this tab.");
+  lanyard_loopback_finish_page (self, FALSE, _("Sign-in ended"),
+                                _("This sign-in has ended. You can close this tab."));
 }
 
 gboolean

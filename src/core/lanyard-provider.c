@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lanyard-i18n-private.h"
 #include "lanyard-error.h"
 #include "lanyard-http.h"
 #include "lanyard-json.h"
@@ -148,7 +149,7 @@ take_endpoint (JsonObject        *object,
   if (node != NULL && value == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The %s in the discovery document at %s is not a string",
+                   _("The %s in the discovery document at %s is not a string"),
                    member, discovery_url);
       return FALSE;
     }
@@ -159,7 +160,7 @@ take_endpoint (JsonObject        *object,
         return TRUE;
 
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The discovery document at %s has no %s",
+                   _("The discovery document at %s has no %s"),
                    discovery_url, member);
       return FALSE;
     }
@@ -167,7 +168,7 @@ take_endpoint (JsonObject        *object,
   if (!lanyard_url_is_acceptable_endpoint (value, lanyard_authority_is_loopback (authority)))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The %s %s in the discovery document at %s is not an https:// URL",
+                   _("The %s %s in the discovery document at %s is not an https:// URL"),
                    member, value, discovery_url);
       return FALSE;
     }
@@ -248,7 +249,7 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
   if (len > G_MAXSSIZE)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "The discovery document is too large");
+                           _("The discovery document is too large"));
       return NULL;
     }
 
@@ -265,7 +266,7 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
   if (issuer == NULL || *issuer == '\0')
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The discovery document at %s has no issuer", discovery_url);
+                   _("The discovery document at %s has no issuer"), discovery_url);
       return NULL;
     }
 
@@ -275,7 +276,7 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
       !issuer_matches_authority (issuer, lanyard_authority_get_url (authority)))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The discovery document names the issuer %s, but the authority is %s",
+                   _("The discovery document names the issuer %s, but the authority is %s"),
                    issuer, lanyard_authority_get_url (authority));
       return NULL;
     }
@@ -283,7 +284,7 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
   if (!lanyard_url_is_acceptable_endpoint (issuer, lanyard_authority_is_loopback (authority)))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The issuer %s in the discovery document at %s is not an https:// URL",
+                   _("The issuer %s in the discovery document at %s is not an https:// URL"),
                    issuer, discovery_url);
       return NULL;
     }
@@ -343,7 +344,7 @@ body_from_response (const char          *what,
   if (!SOUP_STATUS_IS_SUCCESSFUL (response->status))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "%s at %s answered HTTP %u", what, url, response->status);
+                   _("%s at %s answered HTTP %u"), what, url, response->status);
       return NULL;
     }
 
@@ -390,7 +391,7 @@ new_get (const char    *url,
   if (msg == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                   "The %s URL %s is not valid", what, url);
+                   _("The %s URL %s is not valid"), what, url);
       return NULL;
     }
 

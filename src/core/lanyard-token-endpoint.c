@@ -60,7 +60,7 @@ get_optional_string (JsonObject  *object,
   if (value == NULL)
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                   "The token response’s %s is not a string", member);
+                   _("The token response’s %s is not a string"), member);
       return FALSE;
     }
 
@@ -116,7 +116,7 @@ get_expires_in (JsonObject  *object,
     }
 
   g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                       "The token response’s expires_in is not a number of seconds");
+                       _("The token response’s expires_in is not a number of seconds"));
   return FALSE;
 }
 
@@ -149,7 +149,7 @@ lanyard_token_response_parse (GBytes  *body,
   if (response->access_token == NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "The token response has no access_token");
+                           _("The token response has no access_token"));
       return NULL;
     }
 
@@ -158,14 +158,14 @@ lanyard_token_response_parse (GBytes  *body,
   if (response->token_type == NULL)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "The token response has no token_type");
+                           _("The token response has no token_type"));
       return NULL;
     }
 
   if (g_ascii_strcasecmp (response->token_type, "Bearer") != 0)
     {
       g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                           "The token response’s token_type is not Bearer");
+                           _("The token response’s token_type is not Bearer"));
       return NULL;
     }
 
@@ -392,7 +392,7 @@ check_endpoint (GTask       *task,
     }
 
   g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                           "The %s URL is not valid", what);
+                           _("The %s URL is not valid"), what);
   return FALSE;
 }
 
