@@ -5,7 +5,8 @@
 #       binaries and the lanyard-cli the integration tests start — fails the run;
 #   (b) every libFuzzer target of tests/fuzz for FUZZ_SECONDS over its seed corpus;
 #   (c) clang-tidy's clang-analyzer-* checks over src/core and src/cli (zero findings);
-#   (d) a gcc -Werror build of everything, the GTK app included (_build-werror).
+#   (d) a gcc -Werror build of everything, the GTK app included, with g-ir-scanner and gi-docgen
+#       warnings fatal too (-Ddocs=true; _build-werror).
 # Prints a summary block and exits non-zero when any part failed. Idempotent: the
 # build dirs are reused (reconfigured), logs go to _build-hostile/, and fuzzers write new inputs under
 # _build-asan/fuzz-corpus, never into the committed seeds.
@@ -181,7 +182,7 @@ fi
 WERROR_SUMMARY="not run"
 if ! skipped werror; then
   say "(d) gcc --werror build, app included"
-  if CC=gcc setup "$WERROR_DIR" --werror -Dapp=true &&
+  if CC=gcc setup "$WERROR_DIR" --werror -Dapp=true -Ddocs=true &&
      ninja -C "$WERROR_DIR" >"$LOGS/$WERROR_DIR.build.log" 2>&1; then
     WERROR_SUMMARY="clean"
   else

@@ -15,7 +15,7 @@
  * LANYARD_ERROR:
  *
  * The error domain of liblanyard: every #GError it returns is in it, with a
- * [enum@Lanyard.Error] code a program can act on and a message a person can
+ * [error@Lanyard.Error] code a program can act on and a message a person can
  * read. Messages never contain a token, code, verifier or secret.
  */
 /**

@@ -43,6 +43,14 @@ t_ok "Lanyard-1.typelib is installed" test -s "$LIBDIR/girepository-1.0/Lanyard-
 like "$(grep -o 'shared-library="[^"]*"' "$DATADIR/gir-1.0/Lanyard-1.gir")" 'shared-library="liblanyard-1\.so\.0"' \
   "the GIR names the soname"
 
+if [ "${LANYARD_TEST_DOCS:-false}" = true ]; then
+  for page in index getting-started entra-external-id security-model testing-your-app class.Client; do
+    t_ok "the reference is installed: doc/lanyard-1/$page.html" test -s "$DATADIR/doc/lanyard-1/$page.html"
+  done
+else
+  skip "the reference is installed" "configured without -Ddocs=true"
+fi
+
 # ---------------------------------------------------------------- the C example, through pkg-config
 # The installed .pc, relocated into the DESTDIR (its prefix is where it will be installed for real)
 mkdir -p "$T/pkgconfig"
