@@ -111,6 +111,8 @@ signed_in_cb (GObject      *source,
   LanyardCliRun *run = user_data;
   g_autoptr(LanyardAccount) account = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *display_name = NULL;
 
   account = lanyard_client_sign_in_finish (LANYARD_CLIENT (source), result, &error);
   if (account == NULL)
@@ -120,10 +122,10 @@ signed_in_cb (GObject      *source,
     }
 
   lanyard_cli_print_claims (account);
+  username = lanyard_clean_text (lanyard_account_get_username (account));
+  display_name = lanyard_clean_text (lanyard_account_get_display_name (account));
   g_printerr (/* Translators: %1$s is a username, %2$s a name */
-              _("Signed in as %1$s (%2$s).\n"),
-              lanyard_account_get_username (account),
-              lanyard_account_get_display_name (account));
+              _("Signed in as %1$s (%2$s).\n"), username, display_name);
 
   if (lanyard_account_get_session_only (account))
     {
@@ -142,8 +144,10 @@ browser_failed_cb (LanyardClient *client,
                    gpointer       user_data)
 {
   char **url = user_data;
+  g_autofree char *message = lanyard_clean_text (error->message);
+  g_autofree char *clean_url = lanyard_clean_text (*url);
 
-  g_printerr (_("lanyard-cli: %s\nOpen this link in your browser: %s\n"), error->message, *url);
+  g_printerr (_("lanyard-cli: %s\nOpen this link in your browser: %s\n"), message, clean_url);
 }
 
 static void
@@ -395,11 +399,12 @@ accounts_listed_cb (GObject      *source,
   for (guint i = 0; i < accounts->len; i++)
     {
       LanyardAccount *account = g_ptr_array_index (accounts, i);
+      /* Tab-separated: a tab or newline in a name must not add a column or a line. */
+      g_autofree char *id = lanyard_clean_text (lanyard_account_get_id (account));
+      g_autofree char *username = lanyard_clean_text (lanyard_account_get_username (account));
+      g_autofree char *display_name = lanyard_clean_text (lanyard_account_get_display_name (account));
 
-      g_print ("%s\t%s\t%s\n",
-               lanyard_account_get_id (account),
-               lanyard_account_get_username (account),
-               lanyard_account_get_display_name (account));
+      g_print ("%s\t%s\t%s\n", id, username, display_name);
     }
 
   if (accounts->len == 0)
@@ -445,6 +450,7 @@ signed_out_cb (GObject      *source,
   LanyardCliRun *run = user_data;
   g_autoptr(LanyardSignOutResult) outcome = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *logout_uri = NULL;
 
   outcome = lanyard_client_sign_out_finish (LANYARD_CLIENT (source), result, &error);
   if (outcome == NULL)
@@ -455,18 +461,27 @@ signed_out_cb (GObject      *source,
 
   g_printerr (_("Signed out on this computer.\n"));
 
+  /* The logout URI comes from discovery, the errors quote the provider. */
+  logout_uri = lanyard_clean_text (outcome->logout_uri);
   if (outcome->revoked)
     g_printerr (_("The refresh token was revoked.\n"));
   else if (outcome->revoke_error != NULL)
-    g_printerr (_("lanyard-cli: could not revoke the refresh token: %s\n"), outcome->revoke_error->message);
+    {
+      g_autofree char *message = lanyard_clean_text (outcome->revoke_error->message);
+
+      g_printerr (_("lanyard-cli: could not revoke the refresh token: %s\n"), message);
+    }
 
   if (outcome->logout_uri != NULL && opt_sign_out_no_browser)
-    g_print ("%s\n", outcome->logout_uri);
+    g_print ("%s\n", logout_uri);
   else if (outcome->browser_opened)
     g_printerr (_("Opened the provider’s sign-out page.\n"));
   else if (outcome->browser_error != NULL)
-    g_printerr (_("lanyard-cli: %s\nSign out at the provider with: %s\n"),
-                outcome->browser_error->message, outcome->logout_uri);
+    {
+      g_autofree char *message = lanyard_clean_text (outcome->browser_error->message);
+
+      g_printerr (_("lanyard-cli: %s\nSign out at the provider with: %s\n"), message, logout_uri);
+    }
 
   lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
 }

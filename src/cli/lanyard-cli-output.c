@@ -56,19 +56,19 @@ void
 lanyard_cli_run_fail (LanyardCliRun *run,
                       const GError  *error)
 {
-  g_printerr ("lanyard-cli: %s\n", error->message);
+  /* Messages quote provider text: discovery values, error descriptions. */
+  g_autofree char *message = lanyard_clean_text (error->message);
+
+  g_printerr ("lanyard-cli: %s\n", message);
   lanyard_cli_run_quit (run, lanyard_cli_exit_code_for (error));
 }
 
 void
 lanyard_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  /* Not json-glib's generator: it writes 1e22 as "1e+22.0". */
+  g_autofree char *text = lanyard_output_json (node, TRUE);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
   fflush (stdout);
 }
@@ -104,8 +104,10 @@ lanyard_cli_link_browser_open_uri_async (LanyardBrowser      *browser,
 {
   g_autoptr(GTask) task = g_task_new (browser, cancellable, callback, user_data);
 
+  g_autofree char *clean_uri = lanyard_clean_text (uri);
+
   g_task_set_source_tag (task, lanyard_cli_link_browser_open_uri_async);
-  g_printerr (_("Open this link in your browser: %s\n"), uri);
+  g_printerr (_("Open this link in your browser: %s\n"), clean_uri);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -18,6 +18,7 @@
 
 #include "lanyard-i18n-private.h"
 #include "lanyard-json.h"
+#include "lanyard-output.h"
 
 #define MAX_DEPTH 32
 
@@ -591,15 +592,33 @@ out:
   return g_steal_pointer (&object);
 }
 
+/* Characters a terminal or a text view could be fooled by: C0 and C1
+ * controls, DEL, and the bidi overrides and isolates. In JSON they are
+ * written as \u escapes, which every parser reads back as the same text. */
+gboolean
+lanyard_json_is_hostile_char (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 static void
 write_string (GString    *out,
               const char *text)
 {
+  g_autofree char *valid = NULL;
+
+  /* Parsed text is valid UTF-8 already; text set by hand may not be. */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
   g_string_append_c (out, '"');
 
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      switch (*p)
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
         {
         case '"': g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
@@ -609,20 +628,36 @@ write_string (GString    *out,
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
         default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
+          if (lanyard_json_is_hostile_char (c))
+            g_string_append_printf (out, "\\u%04x", c);
           else
-            g_string_append_c (out, (char) *p);
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
         }
     }
 
   g_string_append_c (out, '"');
 }
 
+/* @indent < 0: compact; else pretty, at this depth (two spaces a level). */
+static void
+write_newline (GString *out,
+               int      indent)
+{
+  if (indent < 0)
+    return;
+
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < indent; i++)
+    g_string_append (out, "  ");
+}
+
 static void
 write_node (GString  *out,
-            JsonNode *node)
+            JsonNode *node,
+            int       indent)
 {
+  int inner = indent < 0 ? -1 : indent + 1;
+
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
@@ -639,10 +674,13 @@ write_node (GString  *out,
             if (!first)
               g_string_append_c (out, ',');
             first = FALSE;
+            write_newline (out, inner);
             write_string (out, name);
-            g_string_append_c (out, ':');
-            write_node (out, member);
+            g_string_append (out, indent < 0 ? ":" : ": ");
+            write_node (out, member, inner);
           }
+        if (!first)
+          write_newline (out, indent);
         g_string_append_c (out, '}');
       }
       break;
@@ -650,14 +688,18 @@ write_node (GString  *out,
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
+        guint len = json_array_get_length (array);
 
         g_string_append_c (out, '[');
-        for (guint i = 0; i < json_array_get_length (array); i++)
+        for (guint i = 0; i < len; i++)
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            write_node (out, json_array_get_element (array, i));
+            write_newline (out, inner);
+            write_node (out, json_array_get_element (array, i), inner);
           }
+        if (len > 0)
+          write_newline (out, indent);
         g_string_append_c (out, ']');
       }
       break;
@@ -718,7 +760,21 @@ lanyard_json_to_string (JsonNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   out = g_string_new (NULL);
-  write_node (out, node);
+  write_node (out, node, -1);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+lanyard_output_json (JsonNode *node,
+                    gboolean  pretty)
+{
+  GString *out;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  out = g_string_new (NULL);
+  write_node (out, node, pretty ? 0 : -1);
 
   return g_string_free (out, FALSE);
 }

@@ -28,6 +28,12 @@ JsonObject *lanyard_json_parse_object (const char    *data,
  * so a stored account with such a claim could never be loaded again. */
 char       *lanyard_json_to_string    (JsonNode      *node);
 
+/* C0 and C1 controls, DEL, bidi overrides (U+202A–U+202E) and isolates
+ * (U+2066–U+2069): what provider text must not carry to a terminal or a
+ * label. lanyard_output_json () escapes them; lanyard_clean_text () replaces
+ * them. */
+gboolean    lanyard_json_is_hostile_char (gunichar     c);
+
 /* Typed member access that never aborts on a wrong type: NULL / FALSE. */
 const char *lanyard_json_get_string   (JsonObject    *object,
                                        const char    *member);

@@ -20,6 +20,7 @@
 
 #include "lanyard-error.h"
 #include "lanyard-i18n-private.h"
+#include "lanyard-json.h"
 #include "lanyard-loopback.h"
 #include "lanyard-loopback-conn.h"
 #include "lanyard-loopback-page.h"
@@ -438,7 +439,7 @@ parse_form (const char *data,
 }
 
 /* Provider text for messages and logs: valid UTF-8, no control
- * characters, bounded. */
+ * characters nor bidi overrides, bounded. */
 static char *
 clean_provider_text (const char *text,
                      guint       max_chars)
@@ -450,7 +451,7 @@ clean_provider_text (const char *text,
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_iscntrl (c))
+      if (g_unichar_iscntrl (c) || lanyard_json_is_hostile_char (c))
         g_string_append_c (clean, ' ');
       else
         g_string_append_unichar (clean, c);

@@ -12,3 +12,4 @@
 #include "lanyard-config.h"
 #include "lanyard-error.h"
 #include "lanyard-enum-types.h"
+#include "lanyard-output.h"

@@ -17,7 +17,8 @@
 //   IDP_CLIENT_ID        client_id of the public native client   (default dev.lanyard.Lanyard.Test)
 //   IDP_REDIRECT_URIS    comma list; loopback http URIs match ANY port
 //                        (default http://127.0.0.1/,http://localhost/,http://[::1]/)
-//   IDP_ACCOUNTS         JSON {"login":{"password":"..","name":"..","email":".."},...}
+//   IDP_ACCOUNTS         JSON {"login":{"password":"..","name":"..","email":"..","username":"..",
+//                        "claims":{...more profile claims: lanyard_test_number, lanyard_test_text}},...}
 //                        (default alice and bob, password "password")
 //   IDP_AT_TTL, IDP_ID_TTL, IDP_RT_TTL, IDP_SESSION_TTL  seconds (3600, 3600, 14 days, 14 days)
 //   IDP_ROTATE_RT        "0" disables refresh-token rotation (default: rotate on every use)
@@ -75,11 +76,13 @@ function accountFor(id) {
       return {
         sub: id,
         name: a.name ?? id,
-        preferred_username: id,
+        preferred_username: a.username ?? id,
         email: a.email ?? `${id}@example.test`,
         email_verified: true,
         // Entra-style opaque login_hint claim: the RP passes it back as logout_hint
         login_hint: `lh:${id}`,
+        // IDP_ACCOUNTS may give an account more claims (hostile text, odd numbers)
+        ...(a.claims ?? {}),
       };
     },
   };
@@ -147,7 +150,7 @@ const configuration = {
   findAccount: (ctx, sub) => accountFor(sub),
   claims: {
     openid: ['sub', 'login_hint'],
-    profile: ['name', 'preferred_username'],
+    profile: ['name', 'preferred_username', 'lanyard_test_number', 'lanyard_test_text'],
     email: ['email', 'email_verified'],
   },
   scopes: ['openid', 'offline_access', 'profile', 'email'],

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lanyard-json.h"
+#include "lanyard-output.h"
 #include "lanyard-test-utils.h"
 
 static JsonObject *
@@ -304,12 +305,112 @@ test_error_code (void)
   g_assert_true (g_str_has_prefix (error->message, "Discovery document is not valid JSON: "));
 }
 
+/* Pretty output for people, read back as the same tree; 1e22 stays a number. */
+static void
+test_write_pretty (void)
+{
+  static const char input[] =
+    "{\"a\":1e22,\"b\":[1,2.5,\"x\",[],{}],\"c\":{\"d\":true,\"e\":null},\"f\":-3}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = lanyard_json_parse_object (input, -1, "test", LANYARD_ERROR_FAILED, &error);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) again = NULL;
+  g_autofree char *pretty = NULL;
+  g_autofree char *compact = NULL;
+  g_autofree char *compact_again = NULL;
+  g_autoptr(JsonNode) node_again = json_node_new (JSON_NODE_OBJECT);
+
+  g_assert_no_error (error);
+  json_node_set_object (node, object);
+  pretty = lanyard_output_json (node, TRUE);
+  g_assert_cmpstr (pretty, ==,
+                   "{\n"
+                   "  \"a\": 1e+22,\n"
+                   "  \"b\": [\n"
+                   "    1,\n"
+                   "    2.5,\n"
+                   "    \"x\",\n"
+                   "    [],\n"
+                   "    {}\n"
+                   "  ],\n"
+                   "  \"c\": {\n"
+                   "    \"d\": true,\n"
+                   "    \"e\": null\n"
+                   "  },\n"
+                   "  \"f\": -3\n"
+                   "}");
+
+  again = lanyard_json_parse_object (pretty, -1, "test", LANYARD_ERROR_FAILED, &error);
+  g_assert_no_error (error);
+  json_node_set_object (node_again, again);
+  compact = lanyard_output_json (node, FALSE);
+  compact_again = lanyard_json_to_string (node_again);
+  g_assert_cmpstr (compact, ==, compact_again);
+  g_assert_cmpstr (compact, ==, "{\"a\":1e+22,\"b\":[1,2.5,\"x\",[],{}],\"c\":{\"d\":true,\"e\":null},\"f\":-3}");
+}
+
+/* Controls and bidi overrides are escaped, so JSON output is safe on a
+ * terminal and still says exactly what the provider sent. */
+static void
+test_write_hostile (void)
+{
+  static const char text[] = "a\x1b[2J\x07\x7f\xc2\x9b\xe2\x80\xae" "b\xe2\x81\xa9\t\"\\\xc3\xa9\xe2\x80\x8f";
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) wrapper = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonObject) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  json_node_set_string (node, text);
+  json_object_set_member (object, "t", g_steal_pointer (&node));
+  json_node_set_object (wrapper, object);
+  json = lanyard_output_json (wrapper, FALSE);
+  /* é and U+200F (a mark, not an override) stay as they are. */
+  g_assert_cmpstr (json, ==,
+                   "{\"t\":\"a\\u001b[2J\\u0007\\u007f\\u009b\\u202eb\\u2069\\t\\\"\\\\\xc3\xa9\xe2\x80\x8f\"}");
+
+  back = lanyard_json_parse_object (json, -1, "test", LANYARD_ERROR_FAILED, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lanyard_json_get_string (back, "t"), ==, text);
+}
+
+static void
+test_clean_text (void)
+{
+  const struct { const char *in; const char *out; } cases[] = {
+    { "Ada Lovelace", "Ada Lovelace" },
+    { "u\x1b[1Aser", "u\xef\xbf\xbd[1Aser" },
+    { "t\x1b]0;owned\x07", "t\xef\xbf\xbd]0;owned\xef\xbf\xbd" },
+    { "x\xc2\x9b" "31m\x7f", "x\xef\xbf\xbd" "31m\xef\xbf\xbd" },
+    { "\xe2\x80\xaagnp.exe\xe2\x80\xac", "\xef\xbf\xbdgnp.exe\xef\xbf\xbd" },
+    { "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+    { "\xe2\x80\xab\xe2\x80\xad\xe2\x80\xae", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+    { "a\tb\nc\rd", "a b c d" },
+    { "bad \xff utf8", "bad \xef\xbf\xbd utf8" },
+    { "\xc3\xa9\xe2\x80\x8f\xe2\x80\xa9\xe2\x81\xaa", "\xc3\xa9\xe2\x80\x8f\xe2\x80\xa9\xe2\x81\xaa" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *clean = lanyard_clean_text (cases[i].in);
+
+      g_assert_cmpstr (clean, ==, cases[i].out);
+    }
+
+  g_assert_null (lanyard_clean_text (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lanyard_test_init (&argc, &argv);
 
+  g_test_add_func ("/lanyard/json/write-pretty", test_write_pretty);
+  g_test_add_func ("/lanyard/json/write-hostile", test_write_hostile);
+  g_test_add_func ("/lanyard/output/clean-text", test_clean_text);
   g_test_add_func ("/lanyard/json/valid", test_valid);
   g_test_add_func ("/lanyard/json/duplicates", test_duplicates);
   g_test_add_func ("/lanyard/json/depth", test_depth);
