@@ -16,7 +16,8 @@ use_test_browser tamper-state
 sign_in --timeout 60
 is_rc 0 "tamper-state: sign-in still succeeds with the real response"
 like "$(grep '^TAMPERED' "$T/browser.log")" '^TAMPERED 4[0-9][0-9] ' "tamper-state: the forged response was refused with 4xx"
-like "$(grep '^LANDED' "$T/browser.log")" '^LANDED 200 ' "tamper-state: the real response was accepted"
+# the browser logs LANDED once it has read the page, which may be after the CLI exits
+like "$(wait_browser '^LANDED ' 5)" '^LANDED 200 ' "tamper-state: the real response was accepted"
 like "$(browser_page)" 'Signed in' "tamper-state: the loopback page says Signed in"
 cli sign-out --no-browser
 accounts_empty "after sign-out"
