@@ -4,12 +4,18 @@
 # Usage: build-aux/run-demo.sh [APP ARGUMENTS…]
 #
 # 1. Installs missing dependencies (build-aux/install-deps.sh, Debian 12).
-# 2. Builds into _build (meson + ninja).
+# 2. Builds everything into _build (meson + ninja): the app, the CLI and the
+#    translations, which the app then uses from the build tree
+#    (LANYARD_LOCALEDIR; try LANGUAGE=de build-aux/run-demo.sh).
 # 3. Unless LANYARD_AUTHORITY is already set (your own tenant), starts the test
 #    OpenID provider from tests/idp on 127.0.0.1 with an ephemeral port and
 #    prints the demo account to sign in with.
 # 4. Runs the app from the build tree with its settings schema, and stops the
-#    provider when the app exits.
+#    provider when the app exits. Unless LANYARD_DEMO_REAL_SESSION=1, the app
+#    runs on a private D-Bus session bus with a throwaway, unlocked
+#    gnome-keyring and settings in memory: the demo leaves nothing in your
+#    keyring or your settings. Links still open in your own browser (through
+#    your session bus).
 #
 # Your own Entra External ID tenant instead of the demo provider:
 #   LANYARD_AUTHORITY=contoso LANYARD_CLIENT_ID=<application id> build-aux/run-demo.sh
@@ -41,19 +47,51 @@ fi
 if [ ! -f "$BUILD/build.ninja" ]; then
   meson setup "$BUILD" "$ROOT"
 fi
-ninja -C "$BUILD" src/app/lanyard data/gschemas.compiled
+ninja -C "$BUILD"
 
 APP=$BUILD/src/app/lanyard
 export GSETTINGS_SCHEMA_DIR=$BUILD/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}
+export LANYARD_LOCALEDIR=$BUILD/po
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   say "no display: run this from a desktop session (or under xvfb-run)"
   exit 1
 fi
 
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanyard-demo.XXXXXX")
+chmod 700 "$WORK"
+
+# run_app ARGS… — the app, on a throwaway session unless told otherwise
+run_app() {
+  if [ "${LANYARD_DEMO_REAL_SESSION:-0}" = 1 ]; then
+    say "using your session bus, keyring and settings (LANYARD_DEMO_REAL_SESSION=1)"
+    "$APP" "$@"
+    return
+  fi
+  # Links go to your browser through your own session bus: a browser that is
+  # already running is found there (a private bus would start a second one).
+  if [ -z "${BROWSER:-}" ]; then
+    cat >"$WORK/open-link" <<SCRIPT
+#!/bin/sh
+DBUS_SESSION_BUS_ADDRESS='${DBUS_SESSION_BUS_ADDRESS:-}' exec xdg-open "\$1"
+SCRIPT
+    chmod +x "$WORK/open-link"
+    export BROWSER=$WORK/open-link
+  fi
+  mkdir -p "$WORK/keyring-data"
+  # shellcheck disable=SC2016  # expanded by the inner shell
+  WORK=$WORK APP=$APP dbus-run-session -- sh -c '
+    eval "$(printf demo | XDG_DATA_HOME="$WORK/keyring-data" gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL GSETTINGS_BACKEND=memory
+    exec "$APP" "$@"' run-demo "$@"
+}
+
 if [ "$use_demo" = 0 ]; then
   say "signing in at $LANYARD_AUTHORITY (LANYARD_AUTHORITY is set: no demo provider)"
-  exec "$APP" "$@"
+  status=0
+  run_app "$@" || status=$?
+  rm -rf "$WORK"
+  exit "$status"
 fi
 
 # 3. The demo provider.
@@ -66,7 +104,6 @@ if [ ! -d "$IDP_DIR/node_modules" ]; then
   (cd "$IDP_DIR" && npm ci --no-audit --no-fund)
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanyard-demo.XXXXXX")
 IDP_PID=
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
@@ -114,5 +151,5 @@ LANYARD_AUTHORITY=$ISSUER \
 LANYARD_CLIENT_ID=$DEMO_CLIENT_ID \
 LANYARD_DEMO_AUTHORITY=$ISSUER \
 LANYARD_DEMO_CLIENT_ID=$DEMO_CLIENT_ID \
-  "$APP" "$@" || status=$?
+  run_app "$@" || status=$?
 exit "$status"

@@ -146,6 +146,8 @@ about_action (GSimpleAction *action,
                         "application-icon", APP_ID,
                         "developer-name", _("The Lanyard developers"),
                         "version", PACKAGE_VERSION,
+                        "website", PACKAGE_URL,
+                        "issue-url", PACKAGE_BUGREPORT,
                         "comments", _("Sign in with Microsoft Entra External ID or any "
                                       "OpenID Connect provider, the way a native app should: "
                                       "in your browser, with a checked ID token, and tokens "

@@ -20,7 +20,9 @@ main (int   argc,
   g_autoptr(LanyardApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* LANYARD_LOCALEDIR: the build tree's catalogs (<builddir>/po), for
+   * build-aux/run-demo.sh and the tests; installed, LOCALEDIR. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LANYARD_LOCALEDIR") ? g_getenv ("LANYARD_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# app-journey.sh — the user journeys of DESIGN.md through the real GTK app on a private Xvfb, a
+# app-journey.sh — a person's journeys (README.md) through the real GTK app on a private Xvfb, a
 # private session bus and gnome-keyring (tests/session/lanyard-test-session, LANYARD_TEST_DISPLAY=1),
 # with the real test provider (tests/idp) and the scripted browser (tests/browser). The app is driven
 # only through its actions (gapplication action / org.gtk.Actions.Activate) and observed through
