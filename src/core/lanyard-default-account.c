@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "lanyard-default-account.h"
+#include "lanyard-private-dir.h"
 
 #define MAX_ID_LENGTH 256
 
@@ -38,10 +39,14 @@ char *
 lanyard_default_account_get (void)
 {
   g_autofree char *path = default_account_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *contents = NULL;
 
-  /* A missing or damaged file only costs the slower path: list everything. */
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
+  /* A missing or damaged file only costs the slower path: list everything.
+   * So does one that someone else could have written. */
+  if (!lanyard_private_dir_check (dir, FALSE, NULL) ||
+      !lanyard_private_file_check (path, NULL) ||
+      !g_file_get_contents (path, &contents, NULL, NULL))
     return NULL;
 
   g_strstrip (contents);
@@ -65,10 +70,9 @@ lanyard_default_account_set (const char *account_id)
     return;
 
   line = g_strconcat (account_id, "\n", NULL);
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+  if (!lanyard_private_dir_check (dir, TRUE, &error) ||
       !g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    g_debug ("Could not remember the default account: %s",
-             error ? error->message : g_strerror (errno));
+    g_debug ("Could not remember the default account: %s", error->message);
 }
 
 void

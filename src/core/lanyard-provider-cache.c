@@ -14,6 +14,7 @@
 
 #include "lanyard-http.h"
 #include "lanyard-json.h"
+#include "lanyard-private-dir.h"
 #include "lanyard-provider-cache.h"
 
 /* A body of LANYARD_HTTP_MAX_BODY bytes, escaped as a JSON string, fits. */
@@ -55,6 +56,7 @@ lanyard_cache_get_path (const char *url)
 LanyardCacheEntry *
 lanyard_cache_lookup (const char *url)
 {
+  g_autofree char *dir = cache_dir ();
   g_autofree char *path = lanyard_cache_get_path (url);
   g_autofree char *contents = NULL;
   g_autoptr(LanyardCacheEntry) entry = NULL;
@@ -66,12 +68,15 @@ lanyard_cache_lookup (const char *url)
   const char *etag;
   gsize len;
 
-  if (g_stat (path, &st) != 0)
+  /* A file someone else could have written may name any token endpoint. */
+  if (!lanyard_private_dir_check (dir, FALSE, NULL) ||
+      !lanyard_private_file_check (path, NULL) ||
+      g_stat (path, &st) != 0)
     return NULL;
 
-  if (!S_ISREG (st.st_mode) || st.st_size > MAX_CACHE_FILE_SIZE)
+  if (st.st_size > MAX_CACHE_FILE_SIZE)
     {
-      g_debug ("Ignoring cache file %s: not a regular file of sane size", path);
+      g_debug ("Ignoring cache file %s: too large", path);
       return NULL;
     }
 
@@ -135,7 +140,6 @@ lanyard_cache_store (const char *url,
                      GBytes     *body)
 {
   g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = cache_dir ();
@@ -173,15 +177,12 @@ lanyard_cache_store (const char *url,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
-  contents = json_generator_to_data (generator, &len);
+  contents = lanyard_json_to_string (root);
+  len = strlen (contents);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (!lanyard_private_dir_check (dir, TRUE, &error))
     {
-      int saved_errno = errno;
-
-      g_debug ("Could not create %s: %s", dir, g_strerror (saved_errno));
+      g_debug ("Not writing the cache: %s", error->message);
       return;
     }
 

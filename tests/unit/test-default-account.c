@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "lanyard-default-account.h"
@@ -89,6 +91,43 @@ test_damaged_file (void)
   g_assert_null (id);
 }
 
+/* A state directory or file someone else can write is not believed. */
+static void
+test_untrusted_dir (void)
+{
+  g_autofree char *path = state_file ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *id = NULL;
+
+  lanyard_default_account_set ("account-a");
+  id = lanyard_default_account_get ();
+  g_assert_cmpstr (id, ==, "account-a");
+  g_clear_pointer (&id, g_free);
+
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  g_assert_null (lanyard_default_account_get ());
+  /* Nor written. */
+  lanyard_default_account_set ("account-b");
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+  id = lanyard_default_account_get ();
+  g_assert_cmpstr (id, ==, "account-a");
+  g_clear_pointer (&id, g_free);
+
+  g_assert_cmpint (g_chmod (path, 0666), ==, 0);
+  g_assert_null (lanyard_default_account_get ());
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  if (getuid () == 0)
+    {
+      g_assert_cmpint (chown (dir, 65534, 65534), ==, 0);
+      g_assert_null (lanyard_default_account_get ());
+      g_assert_cmpint (chown (dir, 0, 0), ==, 0);
+    }
+
+  id = lanyard_default_account_get ();
+  g_assert_cmpstr (id, ==, "account-a");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -98,6 +137,7 @@ main (int    argc,
   g_test_add_func ("/lanyard/default-account/unset", test_unset);
   g_test_add_func ("/lanyard/default-account/set-get-clear", test_set_get_clear);
   g_test_add_func ("/lanyard/default-account/damaged-file", test_damaged_file);
+  g_test_add_func ("/lanyard/default-account/untrusted-dir", test_untrusted_dir);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "lanyard-error.h"
@@ -736,6 +738,92 @@ test_jwks_errors (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_jwks, ==, 3);
 }
 
+/* A cache directory someone else can write (or owns) could hold a planted
+ * discovery document that names any token endpoint: it is not used, and
+ * nothing is written there. As ssh and gpg do with theirs. */
+static void
+test_cache_dir_trust (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(LanyardProvider) first = NULL;
+  g_autoptr(LanyardAuthority) authority = lanyard_authority_parse (fixture->base, NULL);
+  const char *url = lanyard_authority_get_discovery_url (authority);
+  g_autofree char *path = lanyard_cache_get_path (url);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *moved = g_strconcat (dir, ".real", NULL);
+  g_autoptr(GError) error = NULL;
+
+  fixture->cache_control = "max-age=300";
+  first = load (fixture, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->n_discovery, ==, 1);
+
+  /* Trusted as created: 0700, ours. */
+  {
+    g_autoptr(LanyardCacheEntry) entry = lanyard_cache_lookup (url);
+    g_assert_nonnull (entry);
+  }
+
+  /* Writable by others. */
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  {
+    g_autoptr(LanyardCacheEntry) entry = lanyard_cache_lookup (url);
+    g_autoptr(LanyardProvider) again = NULL;
+
+    g_assert_null (entry);
+    lanyard_provider_clear_memory_cache ();
+    again = load (fixture, NULL, &error);
+    g_assert_no_error (error);
+    /* Fetched again, not taken from the file. */
+    g_assert_cmpuint (fixture->n_discovery, ==, 2);
+  }
+  g_assert_cmpint (g_chmod (dir, 0770), ==, 0);
+  g_assert_null (lanyard_cache_lookup (url));
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+
+  /* The file itself writable by others. */
+  g_assert_cmpint (g_chmod (path, 0622), ==, 0);
+  g_assert_null (lanyard_cache_lookup (url));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  /* Owned by another user: only root can make that (CI and this suite's
+   * sessions run as root). */
+  if (getuid () == 0)
+    {
+      g_assert_cmpint (chown (dir, 65534, 65534), ==, 0);
+      g_assert_null (lanyard_cache_lookup (url));
+      g_assert_cmpint (chown (dir, 0, 0), ==, 0);
+      /* A file of another user in our directory. */
+      g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+      g_assert_null (lanyard_cache_lookup (url));
+      g_assert_cmpint (chown (path, 0, 0), ==, 0);
+    }
+
+  /* A symbolic link to a directory, even one of ours. */
+  g_assert_cmpint (g_rename (dir, moved), ==, 0);
+  g_assert_cmpint (symlink (moved, dir), ==, 0);
+  g_assert_null (lanyard_cache_lookup (url));
+  {
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+    GStatBuf st;
+    gint64 before;
+
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    before = st.st_mtime;
+    g_usleep (1100 * 1000);
+    lanyard_cache_store (url, NULL, 1, 300, body);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mtime, ==, before);
+  }
+  g_assert_cmpint (g_unlink (dir), ==, 0);
+  g_assert_cmpint (g_rename (moved, dir), ==, 0);
+
+  {
+    g_autoptr(LanyardCacheEntry) entry = lanyard_cache_lookup (url);
+    g_assert_nonnull (entry);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -761,6 +849,7 @@ main (int    argc,
   ADD ("etag-revalidation", test_etag_revalidation);
   ADD ("no-store", test_no_store);
   ADD ("corrupt-cache", test_corrupt_cache);
+  ADD ("cache-dir-trust", test_cache_dir_trust);
   ADD ("http-error", test_http_error);
   ADD ("invalid-document", test_invalid_document);
   ADD ("entra-load", test_entra_load);
