@@ -9,6 +9,7 @@
 
 #include "lanyard-client.h"
 #include "lanyard-provider.h"
+#include "lanyard-token-endpoint.h"
 
 G_BEGIN_DECLS
 
@@ -30,12 +31,16 @@ struct _LanyardClient
   GHashTable          *refreshes;
   /* The live list (lanyard_client_get_accounts()): one item per account id. */
   GListStore          *accounts;
+  /* The device flow's clock: how many ms one protocol second lasts (0 = 1000).
+   * Tests shorten it with lanyard_client_set_device_clock(). */
+  guint                device_ms_per_second;
 };
 
 enum {
   SIGNAL_AUTHORIZATION_STARTED,
   SIGNAL_BROWSER_FAILED,
   SIGNAL_ACCOUNTS_CHANGED,
+  SIGNAL_DEVICE_CODE,
   N_SIGNALS
 };
 
@@ -81,6 +86,30 @@ gboolean     lanyard_client_keep_account_finish (LanyardClient       *self,
 /* After a successful keep: why the account was kept for this session only
  * (KEYRING_LOCKED or KEYRING_UNAVAILABLE), NULL when it is in the keyring. */
 const GError *lanyard_client_keep_account_get_keyring_error (GAsyncResult *result);
+
+/* What an interactive grant returned (@tokens, taken) becomes the signed-in
+ * account, the same way for every flow: an ID token is required and
+ * validated (@nonce: the one sent, NULL for flows that send none), the
+ * account is built from its claims with the granted scopes, kept (keyring or
+ * this session), and made the default. Cancelled while the keyring wrote:
+ * the item is removed again and the result is LANYARD_ERROR_CANCELLED. */
+void            lanyard_client_complete_sign_in_async  (LanyardClient        *self,
+                                                        LanyardProvider      *provider,
+                                                        LanyardTokenResponse *tokens,
+                                                        const char           *nonce,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+LanyardAccount *lanyard_client_complete_sign_in_finish (LanyardClient        *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+/* As lanyard_client_keep_account_get_keyring_error(). */
+const GError   *lanyard_client_complete_sign_in_get_keyring_error (GAsyncResult *result);
+
+/* Test hook: the device flow's intervals and expiry run @ms_per_second
+ * milliseconds per second (1000 = real time). */
+void         lanyard_client_set_device_clock (LanyardClient *self,
+                                              guint          ms_per_second);
 
 void         lanyard_client_forget_session_account (LanyardClient *self,
                                                     const char    *account_id);

@@ -8,7 +8,6 @@
 
 #include "lanyard-i18n-private.h"
 #include "lanyard-client-private.h"
-#include "lanyard-default-account.h"
 #include "lanyard-error.h"
 #include "lanyard-loopback.h"
 #include "lanyard-pkce.h"
@@ -29,7 +28,6 @@ typedef struct {
   char                 *state;
   char                 *nonce;
   char                 *verifier;
-  LanyardTokenResponse *tokens;
   LanyardAccount       *account;
   GError               *error;     /* held while the failure page is written */
 } SignInData;
@@ -49,7 +47,6 @@ sign_in_data_free (SignInData *data)
   g_free (data->state);
   g_free (data->nonce);
   g_free (data->verifier);
-  g_clear_pointer (&data->tokens, lanyard_token_response_free);
   g_clear_object (&data->account);
   g_clear_error (&data->error);
   g_free (data);
@@ -100,58 +97,25 @@ success_page_written_cb (GObject      *source,
 }
 
 static void
-cancelled_account_removed_cb (GObject      *source,
-                              GAsyncResult *result,
-                              gpointer      user_data)
+signed_in_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LanyardClient *self = g_task_get_source_object (task);
-  SignInData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
-    g_message ("Could not remove the account of a cancelled sign-in: %s", error->message);
-
-  lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
-
-  sign_in_fail (task, g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                           _("The sign-in was cancelled")));
-}
-
-static void
-account_kept_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
   g_autofree char *page_message = NULL;
   GError *error = NULL;
 
-  if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
-    error = lanyard_error_from_gerror (error);
-
-  if (error != NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED))
+  data->account = lanyard_client_complete_sign_in_finish (LANYARD_CLIENT (source), result, &error);
+  if (data->account == NULL)
     {
       sign_in_fail (task, error);
       return;
     }
 
-  /* Cancelled while the keyring was writing: the item may be there already
-   * (a D-Bus call cannot be taken back). A cancelled sign-in leaves no
-   * account behind, so remove it, without a cancellable. */
-  if (error != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      g_clear_error (&error);
-      lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account), NULL,
-                                          cancelled_account_removed_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  if (lanyard_client_keep_account_get_keyring_error (result) != NULL)
+  if (lanyard_client_complete_sign_in_get_keyring_error (result) != NULL)
     g_object_set_data_full (G_OBJECT (task), "lanyard-keyring-error",
-                            g_error_copy (lanyard_client_keep_account_get_keyring_error (result)),
+                            g_error_copy (lanyard_client_complete_sign_in_get_keyring_error (result)),
                             (GDestroyNotify) g_error_free);
 
   /* Only now, with the code redeemed, the ID token checked and the account
@@ -159,54 +123,8 @@ account_kept_cb (GObject      *source,
   /* Translators: %s is a username */
   page_message = g_strdup_printf (_("Signed in as %s. You can close this tab and return to Lanyard."),
                                   lanyard_account_get_username (data->account));
-  if (!lanyard_account_get_session_only (data->account))
-    lanyard_default_account_set (lanyard_account_get_id (data->account));
-
   lanyard_loopback_finish_page_async (data->loopback, TRUE, _("Signed in"), page_message,
                                       success_page_written_cb, g_steal_pointer (&task));
-}
-
-static void
-id_token_validated_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LanyardClient *self = g_task_get_source_object (task);
-  SignInData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(JsonObject) claims = NULL;
-  g_auto(GStrv) scopes = NULL;
-  GError *error = NULL;
-
-  claims = lanyard_client_validate_id_token_finish (self, result, &error);
-  if (claims == NULL)
-    {
-      sign_in_fail (task, error);
-      return;
-    }
-
-  data->account = lanyard_account_new_from_claims (claims,
-                                                   lanyard_authority_get_url (lanyard_provider_get_authority (data->provider)),
-                                                   self->config->client_id, &error);
-  if (data->account == NULL)
-    {
-      sign_in_fail (task, error);
-      return;
-    }
-
-  /* The provider may grant less than asked; keep what it says it granted. */
-  scopes = data->tokens->scope ? g_strsplit (data->tokens->scope, " ", -1)
-                               : g_strdupv (self->config->scopes);
-  lanyard_account_set_tokens (data->account,
-                              data->tokens->access_token,
-                              data->tokens->expires_at,
-                              data->tokens->refresh_token,
-                              data->tokens->id_token,
-                              (const char * const *) scopes);
-
-  lanyard_client_keep_account_async (self, data->account, cancellable,
-                                     account_kept_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -218,26 +136,18 @@ code_redeemed_cb (GObject      *source,
   LanyardClient *self = g_task_get_source_object (task);
   SignInData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  LanyardTokenResponse *tokens;
   GError *error = NULL;
 
-  data->tokens = lanyard_token_request_finish (result, &error);
-  if (data->tokens == NULL)
+  tokens = lanyard_token_request_finish (result, &error);
+  if (tokens == NULL)
     {
       sign_in_fail (task, error);
       return;
     }
 
-  if (data->tokens->id_token == NULL)
-    {
-      sign_in_fail (task, g_error_new (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                       _("The provider sent no ID token (is “openid” among the scopes?)")));
-      return;
-    }
-
-  lanyard_client_validate_id_token_async (self, data->provider, data->tokens->id_token,
-                                          self->config->client_id, data->nonce,
-                                          cancellable,
-                                          id_token_validated_cb, g_steal_pointer (&task));
+  lanyard_client_complete_sign_in_async (self, data->provider, tokens, data->nonce,
+                                         cancellable, signed_in_cb, g_steal_pointer (&task));
 }
 
 static void

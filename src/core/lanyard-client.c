@@ -118,6 +118,22 @@ lanyard_client_class_init (LanyardClientClass *klass)
                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * LanyardClient::device-code:
+   * @self: the client
+   * @code: what the user needs to approve the sign-in on another device
+   *
+   * A device sign-in (lanyard_client_sign_in_device_async()) got its code:
+   * show the user code, the verification URI (a QR code of
+   * lanyard_device_code_get_qr_uri()) and the time left. Polling starts
+   * after the handlers return.
+   */
+  lanyard_client_signals[SIGNAL_DEVICE_CODE] =
+    g_signal_new ("device-code",
+                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LANYARD_TYPE_DEVICE_CODE);
 }
 
 static void
@@ -173,6 +189,15 @@ lanyard_client_get_config (LanyardClient *self)
   g_return_val_if_fail (LANYARD_IS_CLIENT (self), NULL);
 
   return self->config;
+}
+
+void
+lanyard_client_set_device_clock (LanyardClient *self,
+                                 guint          ms_per_second)
+{
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  self->device_ms_per_second = ms_per_second;
 }
 
 SoupSession *

@@ -10,6 +10,7 @@
 #include "lanyard-account-store.h"
 #include "lanyard-browser.h"
 #include "lanyard-config.h"
+#include "lanyard-device-code.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,8 @@ typedef struct {
  *  "browser-failed" (GError *error): the browser could not be opened; the
  *     sign-in keeps waiting for the user to open the link by hand.
  *  "accounts-changed": an account was added, updated or removed.
+ *  "device-code" (LanyardDeviceCode *code): a device sign-in got its code;
+ *     show it (user code, URI, QR code, time left) — polling starts now.
  */
 LanyardClient  *lanyard_client_new (const LanyardConfig  *config,
                                     LanyardAccountStore *store,
@@ -51,6 +54,57 @@ LanyardAccount *lanyard_client_sign_in_finish       (LanyardClient              
 /* After a sign-in that kept its account for this session only: why the
  * keyring did not take it (KEYRING_LOCKED or KEYRING_UNAVAILABLE), else NULL. */
 const GError   *lanyard_client_sign_in_get_keyring_error (GAsyncResult *result);
+
+/**
+ * lanyard_client_sign_in_device_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable; cancelling stops at once, and no
+ *   request is sent after it
+ * @callback: called when the sign-in is approved, declined, expired or failed
+ * @user_data: data for @callback
+ *
+ * Sign-in on another device (RFC 8628, the device authorization grant), for
+ * where no browser can open here: asks the provider's
+ * device_authorization_endpoint (from discovery; for Entra authorities
+ * `<authority>oauth2/v2.0/devicecode` when discovery omits it) for a code,
+ * emits "device-code" with what the user needs, then polls the token
+ * endpoint every `interval` seconds (5 more after each slow_down) until the
+ * user approved on the other device. The tokens then take exactly the path
+ * of lanyard_client_sign_in_async()'s: ID token validation (there is no nonce
+ * in this grant), the account kept in the keyring, the default account.
+ * lanyard_client_sign_in_get_keyring_error() works on its result too.
+ */
+void            lanyard_client_sign_in_device_async  (LanyardClient       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/**
+ * lanyard_client_sign_in_device_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors beyond those of lanyard_client_sign_in_finish():
+ * LANYARD_ERROR_PROVIDER when the user declined (access_denied),
+ * LANYARD_ERROR_TIMED_OUT when the code expired (expired_token, or its
+ * expires_in passed by our clock), LANYARD_ERROR_CONFIGURATION when the
+ * provider offers no device sign-in.
+ *
+ * Returns: (transfer full): the signed-in account
+ */
+LanyardAccount *lanyard_client_sign_in_device_finish (LanyardClient       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Whether the configured provider offers sign-in on another device (its
+ * discovery, from cache when fresh; Entra authorities always do). */
+void            lanyard_client_supports_device_sign_in_async  (LanyardClient       *self,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+gboolean        lanyard_client_supports_device_sign_in_finish (LanyardClient       *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
 
 /* An account (@account_id NULL = the most recent sign-in) whose access token
  * covers @scopes with more than 5 minutes left: from the keyring without any

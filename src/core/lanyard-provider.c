@@ -31,6 +31,7 @@ struct _LanyardProvider
   char             *jwks_uri;
   char             *end_session_endpoint;
   char             *revocation_endpoint;
+  char             *device_authorization_endpoint;
   guint             form_post : 1;
   guint             iss_parameter : 1;
 
@@ -56,6 +57,7 @@ lanyard_provider_finalize (GObject *object)
   g_clear_pointer (&self->jwks_uri, g_free);
   g_clear_pointer (&self->end_session_endpoint, g_free);
   g_clear_pointer (&self->revocation_endpoint, g_free);
+  g_clear_pointer (&self->device_authorization_endpoint, g_free);
   g_clear_pointer (&self->jwks, lanyard_jwks_unref);
 
   G_OBJECT_CLASS (lanyard_provider_parent_class)->finalize (object);
@@ -300,8 +302,17 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
       !take_endpoint (object, "end_session_endpoint", FALSE, authority,
                       &self->end_session_endpoint, error) ||
       !take_endpoint (object, "revocation_endpoint", FALSE, authority,
-                      &self->revocation_endpoint, error))
+                      &self->revocation_endpoint, error) ||
+      !take_endpoint (object, "device_authorization_endpoint", FALSE, authority,
+                      &self->device_authorization_endpoint, error))
     return NULL;
+
+  /* Entra serves the device code grant at a fixed path of every authority,
+   * whether or not its discovery document says so; other providers only
+   * where they advertise it (RFC 8628 section 4). */
+  if (self->device_authorization_endpoint == NULL && lanyard_authority_is_entra (authority))
+    self->device_authorization_endpoint = g_strconcat (lanyard_authority_get_url (authority),
+                                                       "oauth2/v2.0/devicecode", NULL);
 
   self->form_post = array_contains_string (object, "response_modes_supported", "form_post");
   self->iss_parameter = get_boolean (object, "authorization_response_iss_parameter_supported");
@@ -568,6 +579,13 @@ lanyard_provider_get_revocation_endpoint (LanyardProvider *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
   return self->revocation_endpoint;
+}
+
+const char *
+lanyard_provider_get_device_authorization_endpoint (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->device_authorization_endpoint;
 }
 
 gboolean

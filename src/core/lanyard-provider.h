@@ -46,6 +46,9 @@ const char       *lanyard_provider_get_jwks_uri               (LanyardProvider *
 /* NULL when not advertised; Entra's logout URL is derived from the authority then */
 const char       *lanyard_provider_get_end_session_endpoint   (LanyardProvider *self);
 const char       *lanyard_provider_get_revocation_endpoint    (LanyardProvider *self);
+/* RFC 8628: from discovery; for Entra authorities <authority>oauth2/v2.0/devicecode
+ * when discovery does not say. NULL when the provider does not offer it. */
+const char       *lanyard_provider_get_device_authorization_endpoint (LanyardProvider *self);
 gboolean          lanyard_provider_supports_form_post         (LanyardProvider *self);
 /* RFC 9207 authorization_response_iss_parameter_supported */
 gboolean          lanyard_provider_requires_iss_parameter     (LanyardProvider *self);

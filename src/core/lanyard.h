@@ -10,6 +10,7 @@
 #include "lanyard-browser.h"
 #include "lanyard-client.h"
 #include "lanyard-config.h"
+#include "lanyard-device-code.h"
 #include "lanyard-error.h"
 #include "lanyard-enum-types.h"
 #include "lanyard-output.h"

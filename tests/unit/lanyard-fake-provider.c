@@ -21,6 +21,7 @@ static const char *const endpoint_paths[LANYARD_FAKE_N_ENDPOINTS] = {
   [LANYARD_FAKE_TOKEN] = "/token",
   [LANYARD_FAKE_REVOCATION] = "/revoke",
   [LANYARD_FAKE_END_SESSION] = "/logout",
+  [LANYARD_FAKE_DEVICE_AUTHORIZATION] = "/devicecode",
 };
 
 static const char *const endpoint_names[LANYARD_FAKE_N_ENDPOINTS] = {
@@ -30,7 +31,11 @@ static const char *const endpoint_names[LANYARD_FAKE_N_ENDPOINTS] = {
   [LANYARD_FAKE_TOKEN] = "token",
   [LANYARD_FAKE_REVOCATION] = "revocation",
   [LANYARD_FAKE_END_SESSION] = "end_session",
+  [LANYARD_FAKE_DEVICE_AUTHORIZATION] = "device_authorization",
 };
+
+#define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
+#define DEVICE_USER_CODE "WDJB-MJHT"
 
 typedef struct {
   LanyardFakeBehaviour  behaviour;
@@ -85,6 +90,12 @@ struct _LanyardFakeProvider {
   GPtrArray              *held;             /* HeldRequest */
   GPtrArray              *hung;             /* SoupServerMessage, paused forever */
   GPtrArray              *log;
+
+  GQueue                 *device_answers;   /* char * or NULL (approve) */
+  JsonObject             *device_extra;
+  GHashTable             *device_codes;     /* issued device codes (set) */
+  GArray                 *device_polls;     /* gint64 */
+  char                   *device_scope;
 };
 
 static void
@@ -503,7 +514,87 @@ serve_token (LanyardFakeProvider *self,
       return;
     }
 
+  if (g_strcmp0 (grant_type, DEVICE_GRANT) == 0)
+    {
+      const char *device_code = g_hash_table_lookup (form, "device_code");
+      gint64 now = g_get_monotonic_time ();
+      char *answer;
+
+      g_array_append_val (self->device_polls, now);
+      if (device_code == NULL || !g_hash_table_contains (self->device_codes, device_code))
+        {
+          reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Unknown device code");
+          return;
+        }
+
+      if (g_queue_is_empty (self->device_answers))
+        {
+          reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "authorization_pending", NULL);
+          return;
+        }
+
+      answer = g_queue_pop_head (self->device_answers);
+      if (answer == NULL)
+        {
+          g_hash_table_remove (self->device_codes, device_code);
+          issue_tokens (self, msg, NULL, NULL);
+          return;
+        }
+
+      reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, answer, "Scripted by the test");
+      g_free (answer);
+      return;
+    }
+
   reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "unsupported_grant_type", NULL);
+}
+
+static void
+serve_device_authorization (LanyardFakeProvider *self,
+                            SoupServerMessage   *msg)
+{
+  g_autoptr(GHashTable) form = request_form (msg);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *device_code = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *uri_complete = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), LANYARD_FAKE_CLIENT_ID) != 0)
+    {
+      reply_oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client", "Unknown client");
+      return;
+    }
+
+  g_free (self->device_scope);
+  self->device_scope = g_strdup (g_hash_table_lookup (form, "scope"));
+
+  device_code = new_secret (self, "dc");
+  g_hash_table_add (self->device_codes, g_strdup (device_code));
+  uri = g_strconcat (self->issuer, "/device", NULL);
+  uri_complete = g_strconcat (uri, "?user_code=" DEVICE_USER_CODE, NULL);
+
+  json_object_set_string_member (object, "device_code", device_code);
+  json_object_set_string_member (object, "user_code", DEVICE_USER_CODE);
+  json_object_set_string_member (object, "verification_uri", uri);
+  json_object_set_string_member (object, "verification_uri_complete", uri_complete);
+  json_object_set_int_member (object, "expires_in", 600);
+  json_object_set_int_member (object, "interval", 5);
+
+  json_object_iter_init (&iter, self->device_extra);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      if (JSON_NODE_HOLDS_NULL (node))
+        json_object_remove_member (object, name);
+      else
+        json_object_set_member (object, name, json_node_copy (node));
+    }
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  reply_json_object (msg, SOUP_STATUS_OK, object);
 }
 
 static void
@@ -548,6 +639,9 @@ serve_normally (LanyardFakeProvider *self,
       break;
     case LANYARD_FAKE_END_SESSION:
       reply (msg, SOUP_STATUS_OK, "text/html", "<p>Signed out</p>", -1);
+      break;
+    case LANYARD_FAKE_DEVICE_AUTHORIZATION:
+      serve_device_authorization (self, msg);
       break;
     case LANYARD_FAKE_N_ENDPOINTS:
     default:
@@ -678,6 +772,10 @@ lanyard_fake_provider_new (void)
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
   self->hung = g_ptr_array_new_with_free_func (g_object_unref);
   self->log = g_ptr_array_new_with_free_func (g_free);
+  self->device_answers = g_queue_new ();
+  self->device_extra = json_object_new ();
+  self->device_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->device_polls = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->rotate_refresh_tokens = TRUE;
   self->access_token_lifetime = 3600;
   self->send_iss = TRUE;
@@ -691,7 +789,7 @@ lanyard_fake_provider_new (void)
     {
       static const char *const members[LANYARD_FAKE_N_ENDPOINTS] = {
         NULL, "jwks_uri", "authorization_endpoint", "token_endpoint",
-        "revocation_endpoint", "end_session_endpoint",
+        "revocation_endpoint", "end_session_endpoint", "device_authorization_endpoint",
       };
 
       g_free (url);
@@ -755,7 +853,37 @@ lanyard_fake_provider_free (LanyardFakeProvider *self)
   g_hash_table_unref (self->revoked);
   g_hash_table_unref (self->grant_counts);
   g_ptr_array_unref (self->log);
+  g_queue_free_full (self->device_answers, g_free);
+  json_object_unref (self->device_extra);
+  g_hash_table_unref (self->device_codes);
+  g_array_unref (self->device_polls);
+  g_free (self->device_scope);
   g_free (self);
+}
+
+void
+lanyard_fake_provider_push_device_answer (LanyardFakeProvider *self,
+                                          const char          *error)
+{
+  g_queue_push_tail (self->device_answers, g_strdup (error));
+}
+
+JsonObject *
+lanyard_fake_provider_get_device_extra (LanyardFakeProvider *self)
+{
+  return self->device_extra;
+}
+
+GArray *
+lanyard_fake_provider_get_device_polls (LanyardFakeProvider *self)
+{
+  return self->device_polls;
+}
+
+const char *
+lanyard_fake_provider_get_device_scope (LanyardFakeProvider *self)
+{
+  return self->device_scope;
 }
 
 const char *

@@ -36,6 +36,7 @@ typedef enum {
   LANYARD_FAKE_TOKEN,
   LANYARD_FAKE_REVOCATION,
   LANYARD_FAKE_END_SESSION,
+  LANYARD_FAKE_DEVICE_AUTHORIZATION,
   LANYARD_FAKE_N_ENDPOINTS
 } LanyardFakeEndpoint;
 
@@ -111,6 +112,23 @@ void   lanyard_fake_provider_set_authorize_error (LanyardFakeProvider *self,
 /* Whether authorize adds RFC 9207 "iss" (default TRUE, and discovery says so). */
 void   lanyard_fake_provider_set_send_iss        (LanyardFakeProvider *self,
                                                   gboolean             send_iss);
+
+/* Device flow (RFC 8628). Each poll of the token endpoint with the device
+ * code grant takes the next answer from a queue: an OAuth error code
+ * ("authorization_pending", "slow_down", "access_denied", "expired_token"…)
+ * or NULL to approve (tokens; an ID token without nonce). An empty queue
+ * answers authorization_pending. */
+void        lanyard_fake_provider_push_device_answer (LanyardFakeProvider *self,
+                                                      const char          *error);
+/* Members merged into the device authorization response (null removes one):
+ * by default device_code, user_code "WDJB-MJHT", verification_uri
+ * <issuer>/device, verification_uri_complete <issuer>/device?user_code=…,
+ * expires_in 600, interval 5. */
+JsonObject *lanyard_fake_provider_get_device_extra   (LanyardFakeProvider *self);
+/* g_get_monotonic_time() of every device code poll, in order. */
+GArray     *lanyard_fake_provider_get_device_polls   (LanyardFakeProvider *self);
+/* The scope of the last device authorization request (NULL if none). */
+const char *lanyard_fake_provider_get_device_scope   (LanyardFakeProvider *self);
 
 /* Keys: a new signing key under @kid; the JWKS then lists only that key. */
 void            lanyard_fake_provider_rotate_keys (LanyardFakeProvider *self,

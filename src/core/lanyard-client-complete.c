@@ -1,0 +1,180 @@
+/* lanyard-client-complete.c — what every interactive grant ends with: the ID
+ * token validated, the account built, kept and made the default
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The browser flow (authorization code) and the device flow (RFC 8628) both
+ * end here, so a token either of them gets passes the very same checks and
+ * lands in the very same place.
+ */
+#define G_LOG_DOMAIN "lanyard-client"
+
+#include "config.h"
+
+#include "lanyard-client-private.h"
+#include "lanyard-default-account.h"
+#include "lanyard-error.h"
+#include "lanyard-i18n-private.h"
+
+typedef struct {
+  LanyardProvider      *provider;
+  LanyardTokenResponse *tokens;
+  LanyardAccount       *account;
+} CompleteData;
+
+static void
+complete_data_free (CompleteData *data)
+{
+  g_clear_object (&data->provider);
+  g_clear_pointer (&data->tokens, lanyard_token_response_free);
+  g_clear_object (&data->account);
+  g_free (data);
+}
+
+static void
+cancelled_account_removed_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  CompleteData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
+    g_message ("Could not remove the account of a cancelled sign-in: %s", error->message);
+
+  lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
+
+  g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
+                           _("The sign-in was cancelled"));
+}
+
+static void
+account_kept_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  CompleteData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
+    error = lanyard_error_from_gerror (error);
+
+  if (error != NULL && !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Cancelled while the keyring was writing: the item may be there already
+   * (a D-Bus call cannot be taken back). A cancelled sign-in leaves no
+   * account behind, so remove it, without a cancellable. */
+  if (error != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_error (&error);
+      lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account), NULL,
+                                          cancelled_account_removed_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  if (lanyard_client_keep_account_get_keyring_error (result) != NULL)
+    g_object_set_data_full (G_OBJECT (task), "lanyard-keyring-error",
+                            g_error_copy (lanyard_client_keep_account_get_keyring_error (result)),
+                            (GDestroyNotify) g_error_free);
+
+  if (!lanyard_account_get_session_only (data->account))
+    lanyard_default_account_set (lanyard_account_get_id (data->account));
+
+  g_task_return_pointer (task, g_steal_pointer (&data->account), g_object_unref);
+}
+
+static void
+id_token_validated_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  CompleteData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(JsonObject) claims = NULL;
+  g_auto(GStrv) scopes = NULL;
+  GError *error = NULL;
+
+  claims = lanyard_client_validate_id_token_finish (self, result, &error);
+  if (claims == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->account = lanyard_account_new_from_claims (claims,
+                                                   lanyard_authority_get_url (lanyard_provider_get_authority (data->provider)),
+                                                   self->config->client_id, &error);
+  if (data->account == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The provider may grant less than asked; keep what it says it granted. */
+  scopes = data->tokens->scope ? g_strsplit (data->tokens->scope, " ", -1)
+                               : g_strdupv (self->config->scopes);
+  lanyard_account_set_tokens (data->account,
+                              data->tokens->access_token,
+                              data->tokens->expires_at,
+                              data->tokens->refresh_token,
+                              data->tokens->id_token,
+                              (const char * const *) scopes);
+
+  lanyard_client_keep_account_async (self, data->account, cancellable,
+                                     account_kept_cb, g_steal_pointer (&task));
+}
+
+void
+lanyard_client_complete_sign_in_async (LanyardClient        *self,
+                                       LanyardProvider      *provider,
+                                       LanyardTokenResponse *tokens,
+                                       const char           *nonce,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CompleteData *data = g_new0 (CompleteData, 1);
+
+  g_task_set_source_tag (task, lanyard_client_complete_sign_in_async);
+  data->provider = g_object_ref (provider);
+  data->tokens = tokens;
+  g_task_set_task_data (task, data, (GDestroyNotify) complete_data_free);
+
+  if (tokens->id_token == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
+                               _("The provider sent no ID token (is “openid” among the scopes?)"));
+      return;
+    }
+
+  lanyard_client_validate_id_token_async (self, provider, tokens->id_token,
+                                          self->config->client_id, nonce, cancellable,
+                                          id_token_validated_cb, g_steal_pointer (&task));
+}
+
+LanyardAccount *
+lanyard_client_complete_sign_in_finish (LanyardClient  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const GError *
+lanyard_client_complete_sign_in_get_keyring_error (GAsyncResult *result)
+{
+  return g_object_get_data (G_OBJECT (result), "lanyard-keyring-error");
+}
