@@ -20,6 +20,12 @@
  * rotated just after this sign-in fetched the JWKS must still be found. */
 #define JWKS_REFETCH_INTERVAL_USEC (60 * G_USEC_PER_SEC)
 
+/* In memory, discovery and the JWKS are kept as long as their max-age (the
+ * disk cache's default without one), never longer than the disk cache's
+ * ceiling, and at least this long: a long-running process must drop a key
+ * the provider withdrew, without fetching on every sign-in when max-age=0. */
+#define MEMORY_MIN_AGE 60
+
 struct _LanyardProvider
 {
   GObject           parent_instance;
@@ -35,7 +41,10 @@ struct _LanyardProvider
   guint             form_post : 1;
   guint             iss_parameter : 1;
 
+  gint64            expires_at;        /* seconds since the epoch: discovery is stale then */
+
   LanyardJwks      *jwks;
+  gint64            jwks_expires_at;   /* seconds since the epoch */
   gint64            jwks_refetched_at; /* monotonic µs of the last refetch for an unknown kid; 0 = never */
 };
 
@@ -89,14 +98,56 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* When a document fetched at @fetched_at with @max_age (-1: none) goes
+ * stale in memory. */
+static gint64
+memory_expiry (gint64 fetched_at,
+               gint64 max_age)
+{
+  gint64 age = max_age < 0 ? LANYARD_CACHE_DEFAULT_MAX_AGE : max_age;
+
+  age = CLAMP (age, MEMORY_MIN_AGE, LANYARD_CACHE_MAX_MAX_AGE);
+
+  return MAX (fetched_at + age, now_seconds () + MEMORY_MIN_AGE);
+}
+
+/* The max-age that goes with a fetch answered by @response: a 304 without
+ * one keeps the stored one. */
+static gint64
+response_max_age (LanyardHttpResponse *response,
+                  LanyardCacheEntry   *entry)
+{
+  if (response->status == SOUP_STATUS_NOT_MODIFIED && entry != NULL && response->max_age < 0)
+    return entry->max_age;
+
+  return response->max_age;
+}
+
+static gboolean
+is_stale (gint64 expires_at)
+{
+  return now_seconds () >= expires_at;
+}
+
+/* A fresh provider for @url; a stale one is dropped. *@was_stale tells
+ * the caller that the disk copy is no fresher and to revalidate. */
 static LanyardProvider *
-memory_cache_lookup (const char *url)
+memory_cache_lookup (const char *url,
+                     gboolean   *was_stale)
 {
   LanyardProvider *provider = NULL;
+
+  *was_stale = FALSE;
 
   G_LOCK (memory_cache);
   if (memory_cache != NULL)
     provider = g_hash_table_lookup (memory_cache, url);
+  if (provider != NULL && is_stale (provider->expires_at))
+    {
+      *was_stale = TRUE;
+      g_hash_table_remove (memory_cache, url);
+      provider = NULL;
+    }
   if (provider != NULL)
     g_object_ref (provider);
   G_UNLOCK (memory_cache);
@@ -117,7 +168,7 @@ memory_cache_insert (const char      *url,
     memory_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   cached = g_hash_table_lookup (memory_cache, url);
-  if (cached == NULL)
+  if (cached == NULL || is_stale (cached->expires_at))
     {
       cached = provider;
       g_hash_table_insert (memory_cache, g_strdup (url), g_object_ref (provider));
@@ -452,6 +503,7 @@ discovery_cb (GObject      *object,
     }
 
   update_disk_cache (url, response, data->entry, body, data->started_at);
+  provider->expires_at = memory_expiry (data->started_at, response_max_age (response, data->entry));
 
   g_task_return_pointer (task, memory_cache_insert (url, provider), g_object_unref);
 }
@@ -469,6 +521,7 @@ lanyard_provider_load_async (SoupSession         *session,
   GError *error = NULL;
   const char *url;
   LoadData *data;
+  gboolean stale;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
   g_return_if_fail (authority != NULL);
@@ -480,7 +533,7 @@ lanyard_provider_load_async (SoupSession         *session,
 
   url = lanyard_authority_get_discovery_url (authority);
 
-  if ((provider = memory_cache_lookup (url)) != NULL)
+  if ((provider = memory_cache_lookup (url, &stale)) != NULL)
     {
       g_task_return_pointer (task, g_steal_pointer (&provider), g_object_unref);
       return;
@@ -492,7 +545,10 @@ lanyard_provider_load_async (SoupSession         *session,
   data->started_at = now_seconds ();
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
-  if (data->entry != NULL && lanyard_cache_entry_is_fresh (data->entry, data->started_at))
+  if (stale)
+    g_debug ("Discovery document for %s went stale in memory", url);
+
+  if (!stale && data->entry != NULL && lanyard_cache_entry_is_fresh (data->entry, data->started_at))
     {
       g_autoptr(GError) local_error = NULL;
       gsize len;
@@ -502,6 +558,7 @@ lanyard_provider_load_async (SoupSession         *session,
       if (provider != NULL)
         {
           g_debug ("Discovery document for %s from the disk cache", url);
+          provider->expires_at = memory_expiry (data->entry->fetched_at, data->entry->max_age);
           g_task_return_pointer (task, memory_cache_insert (url, provider), g_object_unref);
           return;
         }
@@ -656,6 +713,7 @@ jwks_cb (GObject      *object,
 
   g_clear_pointer (&self->jwks, lanyard_jwks_unref);
   self->jwks = lanyard_jwks_ref (jwks);
+  self->jwks_expires_at = memory_expiry (data->started_at, response_max_age (response, data->entry));
 
   g_task_return_pointer (task, g_steal_pointer (&jwks), (GDestroyNotify) lanyard_jwks_unref);
 }
@@ -674,6 +732,7 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
   GError *error = NULL;
   JwksData *data;
   gint64 now = g_get_monotonic_time ();
+  gboolean stale;
 
   g_return_if_fail (LANYARD_IS_PROVIDER (self));
   g_return_if_fail (SOUP_IS_SESSION (session));
@@ -685,7 +744,13 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
 
   log_url = url_for_log (self->jwks_uri);
 
-  if (self->jwks != NULL &&
+  /* A withdrawn key must not stay trusted in a long-running process. The
+   * disk copy is no fresher than ours: revalidate with the network. */
+  stale = self->jwks != NULL && is_stale (self->jwks_expires_at);
+  if (stale)
+    g_debug ("JWKS %s went stale in memory", log_url);
+
+  if (self->jwks != NULL && !stale &&
       (!force_refetch ||
        (self->jwks_refetched_at != 0 && now - self->jwks_refetched_at < JWKS_REFETCH_INTERVAL_USEC)))
     {
@@ -701,7 +766,7 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
   data->started_at = now_seconds ();
   g_task_set_task_data (task, data, (GDestroyNotify) jwks_data_free);
 
-  if (!force_refetch && data->entry != NULL &&
+  if (!force_refetch && !stale && data->entry != NULL &&
       lanyard_cache_entry_is_fresh (data->entry, data->started_at))
     {
       g_autoptr(LanyardJwks) jwks = NULL;
@@ -715,6 +780,7 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
           g_debug ("JWKS %s from the disk cache", log_url);
           g_clear_pointer (&self->jwks, lanyard_jwks_unref);
           self->jwks = lanyard_jwks_ref (jwks);
+          self->jwks_expires_at = memory_expiry (data->entry->fetched_at, data->entry->max_age);
           g_task_return_pointer (task, g_steal_pointer (&jwks), (GDestroyNotify) lanyard_jwks_unref);
           return;
         }
@@ -746,4 +812,14 @@ lanyard_provider_get_jwks_finish (LanyardProvider  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_provider_get_jwks_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lanyard_provider_age (LanyardProvider *self,
+                      gint64           seconds)
+{
+  g_return_if_fail (LANYARD_IS_PROVIDER (self));
+
+  self->expires_at -= seconds;
+  self->jwks_expires_at -= seconds;
 }

@@ -66,4 +66,8 @@ LanyardJwks      *lanyard_provider_get_jwks_finish (LanyardProvider     *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* For the tests: as if @seconds had passed for the copies in memory. */
+void              lanyard_provider_age             (LanyardProvider     *self,
+                                                    gint64               seconds);
+
 G_END_DECLS

@@ -824,6 +824,98 @@ test_cache_dir_trust (Fixture       *fixture,
   }
 }
 
+/* A long-running process (the app) honours max-age in memory too, between
+ * a floor of a minute and the disk cache's ceiling of a day: a key the
+ * provider withdrew does not stay trusted until a restart. */
+static void
+test_memory_freshness (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(LanyardProvider) provider = NULL;
+  g_autoptr(LanyardProvider) same = NULL;
+  g_autoptr(LanyardProvider) renewed = NULL;
+  g_autoptr(LanyardJwks) jwks = NULL;
+  g_autoptr(LanyardJwks) still = NULL;
+  g_autoptr(LanyardJwks) rotated = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->cache_control = "max-age=300";
+  provider = load (fixture, NULL, &error);
+  g_assert_no_error (error);
+  jwks = get_jwks (fixture, provider, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (lanyard_jwks_has_kid (jwks, "1"));
+
+  /* Key 1 is withdrawn. Within max-age, memory is still right to keep it. */
+  fixture->jwks = JWKS_2;
+  lanyard_provider_age (provider, 200);
+  still = get_jwks (fixture, provider, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (still == jwks);
+  same = load (fixture, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (same == provider);
+  g_assert_cmpuint (fixture->n_jwks, ==, 1);
+  g_assert_cmpuint (fixture->n_discovery, ==, 1);
+
+  /* Past it: fetched again, past the disk copy (which is no fresher). */
+  lanyard_provider_age (provider, 101);
+  rotated = get_jwks (fixture, provider, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (lanyard_jwks_has_kid (rotated, "1"));
+  g_assert_true (lanyard_jwks_has_kid (rotated, "2"));
+  g_assert_cmpuint (fixture->n_jwks, ==, 2);
+
+  renewed = load (fixture, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (renewed != provider);
+  g_assert_cmpuint (fixture->n_discovery, ==, 2);
+}
+
+/* max-age=0 (or no-store) still holds a minute in memory; a max-age of
+ * years holds a day. */
+static void
+test_memory_freshness_bounds (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const struct { const char *cache_control; gint64 fresh; gint64 stale; } cases[] = {
+    { "max-age=0", 59, 1 },
+    { "no-store", 59, 1 },
+    { "max-age=999999999", 86399, 1 },
+    { NULL, 3599, 1 },   /* no max-age: the disk cache's default, an hour */
+  };
+  g_autoptr(LanyardAuthority) authority = lanyard_authority_parse (fixture->base, NULL);
+  const char *url = lanyard_authority_get_discovery_url (authority);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(LanyardProvider) provider = NULL;
+      g_autoptr(LanyardProvider) same = NULL;
+      g_autoptr(LanyardProvider) renewed = NULL;
+      g_autoptr(GError) error = NULL;
+      guint before;
+
+      g_test_message ("Cache-Control: %s", cases[i].cache_control);
+      lanyard_provider_clear_memory_cache ();
+      lanyard_cache_remove (url);
+      fixture->cache_control = cases[i].cache_control;
+      before = fixture->n_discovery;
+      provider = load (fixture, NULL, &error);
+      g_assert_no_error (error);
+
+      lanyard_provider_age (provider, cases[i].fresh);
+      same = load (fixture, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (same == provider);
+
+      lanyard_provider_age (provider, cases[i].stale);
+      renewed = load (fixture, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (renewed != provider);
+      g_assert_cmpuint (fixture->n_discovery, ==, before + 2);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -856,6 +948,8 @@ main (int    argc,
   ADD ("unreachable", test_unreachable);
   ADD ("jwks", test_jwks);
   ADD ("jwks-errors", test_jwks_errors);
+  ADD ("memory-freshness", test_memory_freshness);
+  ADD ("memory-freshness-bounds", test_memory_freshness_bounds);
 
 #undef ADD
 
