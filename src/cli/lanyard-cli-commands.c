@@ -85,6 +85,8 @@ static int opt_redirect_port = -1;
 static char *opt_redirect_path;
 static gboolean opt_no_browser;
 static int opt_timeout = -1;
+static gboolean opt_device_code;
+static gboolean opt_no_qr;
 
 static GOptionEntry sign_in_entries[] = {
   { "authority", 0, 0, G_OPTION_ARG_STRING, &opt_authority, N_("Authority or issuer URL"), N_("URL") },
@@ -100,26 +102,17 @@ static GOptionEntry sign_in_entries[] = {
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust only the CA certificates in this PEM file"), N_("PEM") },
   { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_no_browser, N_("Print the link instead of opening a browser"), NULL },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, N_("Give up after this many seconds (default 300)"), N_("SECONDS") },
+  { "device-code", 0, 0, G_OPTION_ARG_NONE, &opt_device_code, N_("Sign in on another device (a phone, another computer) with a code"), NULL },
+  { "no-qr", 0, 0, G_OPTION_ARG_NONE, &opt_no_qr, N_("With --device-code: do not draw a QR code on the terminal"), NULL },
   { NULL }
 };
 
-static void
-signed_in_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+void
+lanyard_cli_signed_in (LanyardCliRun  *run,
+                       LanyardAccount *account)
 {
-  LanyardCliRun *run = user_data;
-  g_autoptr(LanyardAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *username = NULL;
   g_autofree char *display_name = NULL;
-
-  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (source), result, &error);
-  if (account == NULL)
-    {
-      lanyard_cli_run_fail (run, error);
-      return;
-    }
 
   lanyard_cli_print_claims (account);
   username = lanyard_clean_text (lanyard_account_get_username (account));
@@ -139,6 +132,25 @@ signed_in_cb (GObject      *source,
 }
 
 static void
+signed_in_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LanyardCliRun *run = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (source), result, &error);
+  if (account == NULL)
+    {
+      lanyard_cli_run_fail (run, error);
+      return;
+    }
+
+  lanyard_cli_signed_in (run, account);
+}
+
+static void
 browser_failed_cb (LanyardClient *client,
                    const GError  *error,
                    gpointer       user_data)
@@ -148,6 +160,12 @@ browser_failed_cb (LanyardClient *client,
   g_autofree char *clean_url = lanyard_clean_text (*url);
 
   g_printerr (_("lanyard-cli: %s\nOpen this link in your browser: %s\n"), message, clean_url);
+
+  /* Over SSH or in a container the link leads to this machine's loopback,
+   * which no other device can reach: say what works there. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    g_printerr (_("No browser can open here. To sign in on a phone or another computer instead, "
+                  "run “lanyard-cli sign-in --device-code”.\n"));
 }
 
 static void
@@ -175,7 +193,7 @@ lanyard_cli_sign_in (int            argc,
   LanyardClient *client;
   static char *authorization_url;
 
-  if (!parse_options (&argc, &argv, _("Sign in with the system browser."), sign_in_entries, FALSE))
+  if (!parse_options (&argc, &argv, _("Sign in with the system browser, or on another device with --device-code."), sign_in_entries, FALSE))
     return LANYARD_CLI_EXIT_USAGE;
 
   if (opt_authority != NULL && opt_tenant != NULL)
@@ -234,6 +252,37 @@ lanyard_cli_sign_in (int            argc,
   if (!lanyard_config_check (config, &error))
     {
       g_printerr ("lanyard-cli: %s\n", error->message);
+      return LANYARD_CLI_EXIT_USAGE;
+    }
+
+  if (opt_device_code)
+    {
+      g_autoptr(LanyardClient) device_client = NULL;
+      const char *loopback_only = opt_no_browser ? "--no-browser"
+                                : opt_redirect_host ? "--redirect-host"
+                                : opt_redirect_port >= 0 ? "--redirect-port"
+                                : opt_redirect_path ? "--redirect-path"
+                                : opt_prompt ? "--prompt"
+                                : opt_login_hint ? "--login-hint"
+                                : opt_domain_hint ? "--domain-hint"
+                                : opt_timeout > 0 ? "--timeout"
+                                : NULL;
+
+      /* The provider's code has its own lifetime, and no browser starts here. */
+      if (loopback_only != NULL)
+        {
+          /* Translators: %s is an option such as --no-browser */
+          g_printerr (_("lanyard-cli: %s does not apply to --device-code\n"), loopback_only);
+          return LANYARD_CLI_EXIT_USAGE;
+        }
+
+      device_client = client_for (config, NULL);
+      return lanyard_cli_sign_in_device (device_client, opt_no_qr, run);
+    }
+
+  if (opt_no_qr)
+    {
+      g_printerr (_("lanyard-cli: --no-qr goes with --device-code\n"));
       return LANYARD_CLI_EXIT_USAGE;
     }
 

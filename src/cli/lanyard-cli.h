@@ -43,6 +43,13 @@ void            lanyard_cli_run_fail      (LanyardCliRun *run,
 int             lanyard_cli_exit_code_for (const GError  *error);
 void            lanyard_cli_print_json    (JsonNode      *node);
 void            lanyard_cli_print_claims  (LanyardAccount *account);
+/* The end of every sign-in: claims on stdout, who on stderr, the exit code. */
+void            lanyard_cli_signed_in     (LanyardCliRun  *run,
+                                           LanyardAccount *account);
+/* sign-in --device-code with @client configured; returns -1 (running). */
+int             lanyard_cli_sign_in_device (LanyardClient *client,
+                                            gboolean       no_qr,
+                                            LanyardCliRun *run);
 
 int             lanyard_cli_sign_in       (int            argc,
                                            char         **argv,
@@ -59,6 +66,10 @@ int             lanyard_cli_accounts      (int            argc,
 int             lanyard_cli_sign_out      (int            argc,
                                            char         **argv,
                                            LanyardCliRun *run);
+
+/* @text as a QR code (level M, quiet zone) for a terminal: lines of Unicode
+ * half blocks, black on white. NULL when it does not fit a QR code. */
+char           *lanyard_cli_qr_render     (const char    *text);
 
 #define LANYARD_TYPE_CLI_LINK_BROWSER (lanyard_cli_link_browser_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardCliLinkBrowser, lanyard_cli_link_browser, LANYARD, CLI_LINK_BROWSER, GObject)

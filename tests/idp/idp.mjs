@@ -22,6 +22,7 @@
 //                        (default alice and bob, password "password")
 //   IDP_AT_TTL, IDP_ID_TTL, IDP_RT_TTL, IDP_SESSION_TTL  seconds (3600, 3600, 14 days, 14 days)
 //   IDP_ROTATE_RT        "0" disables refresh-token rotation (default: rotate on every use)
+//   IDP_DEVICE_TTL       seconds a device code (RFC 8628 device flow) lives (default 600)
 //   IDP_KEEP_OFFLINE_ACCESS  "0" = stock oidc-provider behaviour (drop offline_access unless the
 //                        request has prompt=consent). Default: the provider adds `consent` to the
 //                        prompt of such requests, so refresh tokens are issued as Entra does.
@@ -34,7 +35,7 @@
 //                        "other" for anything else.
 //   IDP_SECRETS_LOG      file (ONLY for the no-secrets-in-logs test): for every token and
 //                        revocation request, one JSON line with the secret values that went over
-//                        the wire (code, code_verifier, refresh/access/ID tokens), so a test can
+//                        the wire (code, code_verifier, device_code, refresh/access/ID tokens), so a test can
 //                        assert the client never logs any of them
 //   IDP_DEMO             "1" prints the demo account(s) on stderr once ready
 //   DEBUG=oidc-provider:* for library debug output
@@ -115,6 +116,23 @@ ${params.scope?.includes('offline_access') ? '<p id="offline">…including offli
 <p><a id="cancel" href="/interaction/${html(uid)}/abort">Cancel</a></p>`);
 }
 
+// The device flow's pages (RFC 8628): enter the code, confirm it, done.
+function deviceInputPage(ctx, form, out, err) {
+  const msg = err ? `<p class="err" id="error">${html(err.userCode ? 'The code you entered is incorrect' : err.name === 'AbortedError' ? 'The sign-in was aborted' : 'Something went wrong')}</p>`
+    : '<p id="prompt">Enter the code displayed on your device</p>';
+  ctx.body = page('Sign in on another device', `${msg}${form}
+<button id="continue" type="submit" form="op.deviceInputForm">Continue</button>`);
+}
+function deviceConfirmPage(ctx, form, client, deviceInfo, userCode) {
+  ctx.body = page('Confirm device', `<p>Application <b id="client">${html(client.clientName ?? client.clientId)}</b>
+shows the code <code id="user-code">${html(userCode)}</code>.</p>${form}
+<button id="confirm" type="submit" form="op.deviceConfirmForm">Continue</button>
+<button id="abort" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Abort</button>`);
+}
+function deviceSuccessPage(ctx) {
+  ctx.body = page('Signed in', '<p id="device-success">You are signed in on your device. You can close this page.</p>');
+}
+
 // ---------------------------------------------------------------- server + provider
 const useTls = Boolean(opt['tls-cert'] && opt['tls-key']);
 let handler = (req, res) => { res.statusCode = 503; res.end('starting'); };
@@ -140,7 +158,7 @@ const configuration = {
     client_name: 'Lanyard Test',
     application_type: 'native',            // loopback http redirect URIs match with ANY port (RFC 8252 §7.3)
     token_endpoint_auth_method: 'none',    // public client: PKCE is mandatory
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     response_types: ['code'],
     redirect_uris: redirectUris,
     post_logout_redirect_uris: redirectUris,
@@ -168,6 +186,12 @@ const configuration = {
       postLogoutSuccessSource: async (ctx) => { ctx.body = page('Signed out', '<p id="signed-out">You have been signed out.</p>'); },
     },
     revocation: { enabled: true },
+    deviceFlow: {
+      enabled: true,
+      userCodeInputSource: async (ctx, form, out, err) => deviceInputPage(ctx, form, out, err),
+      userCodeConfirmSource: async (ctx, form, client, deviceInfo, userCode) => deviceConfirmPage(ctx, form, client, deviceInfo, userCode),
+      successSource: async (ctx) => deviceSuccessPage(ctx),
+    },
     introspection: { enabled: true },
     userinfo: { enabled: true },
   },
@@ -179,6 +203,7 @@ const configuration = {
     Grant: num(env.IDP_RT_TTL, 14 * 24 * 3600),
     Interaction: 3600,
     AuthorizationCode: 60,
+    DeviceCode: num(env.IDP_DEVICE_TTL, 600),
   },
   renderError: async (ctx, out, error) => {
     ctx.type = 'html';
@@ -223,7 +248,7 @@ if (secretsLog) {
       route,
       status: ctx.status,
       grant_type: ctx.oidc.params?.grant_type,
-      request: pick(ctx.oidc.params, ['code', 'code_verifier', 'refresh_token', 'token']),
+      request: pick(ctx.oidc.params, ['code', 'code_verifier', 'refresh_token', 'token', 'device_code']),
       response: pick(body, ['access_token', 'refresh_token', 'id_token']),
     };
     try { appendFileSync(secretsLog, `${JSON.stringify(entry)}\n`); } catch (e) { log('secrets log:', e.message); }
@@ -243,6 +268,22 @@ if (env.IDP_KEEP_OFFLINE_ACCESS !== '0') {
         q.prompt = [...prompts, 'consent'].join(' ');
         ctx.query = q;
       }
+    }
+    return next();
+  });
+}
+
+// The same for the device authorization request (RFC 8628), whose parameters come in a form
+// body: read it here and hand oidc-provider the parsed form.
+const deviceAuthPath = new URL(provider.urlFor('device_authorization')).pathname;
+if (env.IDP_KEEP_OFFLINE_ACCESS !== '0') {
+  provider.use(async (ctx, next) => {
+    if (ctx.path === deviceAuthPath && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
+      const form = await readForm(ctx.req);
+      const scopes = String(form.scope ?? '').split(' ');
+      const prompts = String(form.prompt ?? '').split(' ').filter(Boolean);
+      if (scopes.includes('offline_access') && !prompts.includes('consent')) form.prompt = [...prompts, 'consent'].join(' ');
+      ctx.req.body = form;
     }
     return next();
   });
