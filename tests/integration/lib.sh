@@ -178,7 +178,8 @@ wait_browser() {
   return 1
 }
 browser_auth_url() { sed -n 's/^OPEN //p' "$T/browser.log" | grep -v '/session/end' | tail -n1; }
-browser_page() { cat "$T/browser.log.page" 2>/dev/null; }
+# The browser logs LANDED after saving the page, which can be after lanyard-cli has exited.
+browser_page() { wait_browser '^LANDED ' 10 >/dev/null; cat "$T/browser.log.page" 2>/dev/null; }
 url_param() {
   local q=${1#*\?} kv
   [ "$q" = "$1" ] && return 0
