@@ -146,14 +146,15 @@ rebuild_claims (LanyardAccountPage *self)
 static void
 update (LanyardAccountPage *self)
 {
-  const char *display_name = "";
-  const char *username = "";
+  g_autofree char *display_name = NULL;
+  g_autofree char *username = NULL;
   gboolean has_refresh_token = FALSE;
 
   if (self->account != NULL)
     {
-      display_name = lanyard_account_get_display_name (self->account);
-      username = lanyard_account_get_username (self->account);
+      /* The provider chose them: no control character or bidi override. */
+      display_name = lanyard_clean_text (lanyard_account_get_display_name (self->account));
+      username = lanyard_clean_text (lanyard_account_get_username (self->account));
       has_refresh_token = lanyard_account_get_refresh_token (self->account) != NULL;
     }
 

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard.h"
 #include "lanyard-claim-row.h"
 #include "lanyard-claims-descriptions.h"
 #include "lanyard-text.h"
@@ -97,7 +98,7 @@ lanyard_claim_format_value (const char *name,
           g_autofree char *text = NULL;
 
           if (!JSON_NODE_HOLDS_VALUE (element))
-            return json_to_string (value, FALSE);
+            return lanyard_output_json (value, FALSE);
 
           text = format_scalar (element);
           if (i > 0)
@@ -108,7 +109,7 @@ lanyard_claim_format_value (const char *name,
       return g_string_free (g_steal_pointer (&str), FALSE);
     }
 
-  return json_to_string (value, FALSE);
+  return lanyard_output_json (value, FALSE);
 }
 
 static void
@@ -257,14 +258,20 @@ lanyard_claim_row_new (const char *name,
                        JsonNode   *value)
 {
   g_autofree char *text = NULL;
+  g_autofree char *clean_name = NULL;
+  g_autofree char *clean_text = NULL;
 
   g_return_val_if_fail (name != NULL, NULL);
 
+  /* The provider wrote both: no control character or bidi override may
+   * reorder or hide what the row says (nor reach the clipboard). */
   text = lanyard_claim_format_value (name, value);
+  clean_name = lanyard_clean_text (name);
+  clean_text = lanyard_clean_text (text);
 
   return g_object_new (LANYARD_TYPE_CLAIM_ROW,
-                       "name", name,
-                       "value", text,
+                       "name", clean_name,
+                       "value", clean_text,
                        NULL);
 }
 

@@ -26,11 +26,13 @@ lanyard_error_is_cancelled (const GError *error)
 char *
 lanyard_error_to_text (const GError *error)
 {
+  g_autofree char *clean = NULL;
   const char *message;
 
   g_return_val_if_fail (error != NULL, NULL);
 
-  message = error->message ? error->message : "";
+  /* Messages quote the provider (error descriptions, discovery values). */
+  message = clean = lanyard_clean_text (error->message ? error->message : "");
 
   if (error->domain != LANYARD_ERROR)
     return g_strdup (message);
