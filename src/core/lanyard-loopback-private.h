@@ -27,10 +27,4 @@ guint      lanyard_loopback_get_n_connections   (LanyardLoopback *self);
 /* The listening sockets (transfer container); empty once stopped. */
 GPtrArray *lanyard_loopback_get_listen_sockets  (LanyardLoopback *self);
 
-/* The redirect's parameters, from a query or an urlencoded form_post body
- * (@len bytes, need not be NUL-terminated): name → value (transfer full), or
- * NULL when malformed, not UTF-8, or when a parameter repeats. For the fuzzer. */
-GHashTable *lanyard_loopback_parse_form         (const char      *data,
-                                                 gsize            len);
-
 G_END_DECLS

@@ -20,19 +20,15 @@
 
 #include "lanyard-error.h"
 #include "lanyard-i18n-private.h"
-#include "lanyard-json.h"
 #include "lanyard-loopback.h"
 #include "lanyard-loopback-conn.h"
 #include "lanyard-loopback-page.h"
 #include "lanyard-loopback-private.h"
 #include "lanyard-oauth-error.h"
-#include "lanyard-pkce.h"
+#include "lanyard-redirect-response.h"
 
 #define LISTEN_BACKLOG        32
 #define BIND_ATTEMPTS         10
-#define MAX_PARAMETERS        64
-#define MAX_ERROR_CHARS       100
-#define MAX_DESCRIPTION_CHARS 400
 #define MAX_LOGGED_PATH_CHARS 64
 
 /* After the headers, an oversized body is read and thrown away (so that the
@@ -386,120 +382,6 @@ lanyard_loopback_arm_timeout (LanyardLoopback *self)
 /* Requests                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* application/x-www-form-urlencoded (a query or a form_post body) into
- * name → value. NULL when malformed, not UTF-8, or when a parameter comes
- * twice: RFC 6749 §3.1 forbids it, and "which state wins" must never be
- * a question. */
-static GHashTable *
-parse_form (const char *data,
-            gsize       len)
-{
-  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree char *copy = NULL;
-  g_auto(GStrv) pairs = NULL;
-
-  if (memchr (data, '\0', len) != NULL)
-    return NULL;
-
-  copy = g_strndup (data, len);
-  pairs = g_strsplit (copy, "&", -1);
-
-  for (guint i = 0; pairs[i] != NULL; i++)
-    {
-      char *pair = pairs[i];
-      char *eq;
-      g_autofree char *name = NULL;
-      g_autofree char *value = NULL;
-
-      if (*pair == '\0')
-        continue;
-
-      for (char *p = pair; *p != '\0'; p++)
-        if (*p == '+')
-          *p = ' ';
-
-      eq = strchr (pair, '=');
-      if (eq != NULL)
-        *eq = '\0';
-
-      name = g_uri_unescape_string (pair, NULL);
-      value = g_uri_unescape_string (eq != NULL ? eq + 1 : "", NULL);
-      if (name == NULL || value == NULL || *name == '\0' ||
-          !g_utf8_validate (name, -1, NULL) || !g_utf8_validate (value, -1, NULL))
-        return NULL;
-
-      if (g_hash_table_contains (params, name) ||
-          g_hash_table_size (params) >= MAX_PARAMETERS)
-        return NULL;
-
-      g_hash_table_insert (params, g_steal_pointer (&name), g_steal_pointer (&value));
-    }
-
-  return g_steal_pointer (&params);
-}
-
-/* Provider text for messages and logs: valid UTF-8, no control
- * characters nor bidi overrides, bounded. */
-static char *
-clean_provider_text (const char *text,
-                     guint       max_chars)
-{
-  g_autoptr(GString) clean = g_string_new (NULL);
-  guint n = 0;
-
-  for (const char *p = text; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c) || lanyard_json_is_hostile_char (c))
-        g_string_append_c (clean, ' ');
-      else
-        g_string_append_unichar (clean, c);
-    }
-  if (n == max_chars && g_utf8_strlen (text, -1) > max_chars)
-    g_string_append (clean, "…");
-
-  return g_string_free (g_steal_pointer (&clean), FALSE);
-}
-
-/* RFC 6749 §A.11: code = 1*VSCHAR. */
-static gboolean
-is_valid_code (const char *code)
-{
-  if (*code == '\0')
-    return FALSE;
-
-  for (const char *p = code; *p != '\0'; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      return FALSE;
-
-  return TRUE;
-}
-
-/* RFC 9207: @iss equals @expected byte for byte. A widely deployed provider
- * percent-encodes the iss of its form_post page one time too many, so one
- * extra decoding is accepted when it gives exactly the issuer: a mix-up
- * attacker gains nothing by it, as it could send the honest issuer
- * unencoded just as well. No other normalisation. */
-static gboolean
-iss_matches (const char *iss,
-             const char *expected)
-{
-  g_autofree char *decoded = NULL;
-
-  if (strcmp (iss, expected) == 0)
-    return TRUE;
-  if (strchr (iss, '%') == NULL)
-    return FALSE;
-
-  decoded = g_uri_unescape_string (iss, NULL);
-  if (decoded == NULL || strcmp (decoded, expected) != 0)
-    return FALSE;
-
-  g_debug ("Accepting an RFC 9207 iss percent-encoded twice");
-  return TRUE;
-}
-
 /* DNS rebinding: a web page that makes the browser talk to our port sends
  * its own host name. The real redirect names one of ours. */
 static gboolean
@@ -554,23 +436,26 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
                                   SoupServerMessage *msg)
 {
   const char *method = soup_server_message_get_method (msg);
-  g_autoptr(GHashTable) params = NULL;
-  const char *state, *iss, *error, *code;
+  LanyardRedirectExpect expect = {
+    .state = self->expected_state,
+    .issuer = self->expected_issuer,
+    .iss_required = self->iss_required,
+  };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  const char *form = NULL;
+  gsize len = 0;
 
   if (strcmp (method, "GET") == 0)
     {
-      const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
-
-      if (query != NULL)
-        params = parse_form (query, strlen (query));
+      form = g_uri_get_query (soup_server_message_get_uri (msg));
+      len = form != NULL ? strlen (form) : 0;
     }
   else
     {
       SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
       const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-      g_autoptr(GBytes) body = NULL;
-      gconstpointer data;
-      gsize len;
 
       if (content_type == NULL ||
           g_ascii_strcasecmp (content_type, "application/x-www-form-urlencoded") != 0)
@@ -582,79 +467,30 @@ lanyard_loopback_handle_response (LanyardLoopback   *self,
         }
 
       body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-      data = g_bytes_get_data (body, &len);
-      params = parse_form (len > 0 ? data : "", len);
+      form = g_bytes_get_data (body, &len);
+      if (form == NULL)
+        form = "";
     }
 
-  if (params == NULL)
+  switch (lanyard_redirect_response_judge (form, len, &expect, &code, &error))
     {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Bad request"),
-                                     _("This is not a valid sign-in response."));
-      return SOUP_STATUS_BAD_REQUEST;
-    }
-
-  state = g_hash_table_lookup (params, "state");
-  if (state == NULL || !lanyard_secure_str_equal (state, self->expected_state))
-    {
-      /* A stray or forged request: answer it and keep waiting. */
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Wrong sign-in response"),
-                                     _("This sign-in response is not for this request"));
-      return SOUP_STATUS_BAD_REQUEST;
-    }
-
-  /* From here on the request carries our state, so it came through the
-   * user's browser from the provider's redirect. RFC 9207: a wrong issuer
-   * means a mix-up attack is under way, and the flow ends. */
-  iss = g_hash_table_lookup (params, "iss");
-  if (self->expected_issuer != NULL)
-    {
-      if (iss != NULL && !iss_matches (iss, self->expected_issuer))
-        {
-          lanyard_loopback_take (self, msg, NULL,
-                                 g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                                      _("issuer mismatch (RFC 9207): the authorization response names another issuer")));
-          return 0;
-        }
-      if (iss == NULL && self->iss_required)
-        {
-          lanyard_loopback_take (self, msg, NULL,
-                                 g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_INVALID_RESPONSE,
-                                                      _("issuer missing (RFC 9207): the provider promises an “iss” in its authorization responses and this one has none")));
-          return 0;
-        }
-    }
-
-  error = g_hash_table_lookup (params, "error");
-  if (error != NULL)
-    {
-      const char *description = g_hash_table_lookup (params, "error_description");
-      g_autofree char *clean_error = clean_provider_text (error, MAX_ERROR_CHARS);
-      g_autofree char *clean_description = NULL;
-
-      if (description != NULL && *description != '\0')
-        clean_description = clean_provider_text (description, MAX_DESCRIPTION_CHARS);
-
-      g_autofree char *said = g_strconcat (clean_error,
-                                           clean_description ? ": " : "",
-                                           clean_description ? clean_description : "",
-                                           NULL);
-      g_autofree char *message = lanyard_oauth_error_message (clean_error, said);
-
-      lanyard_loopback_take (self, msg, NULL,
-                             g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_PROVIDER, message));
+    case LANYARD_REDIRECT_CODE:
+      lanyard_loopback_take (self, msg, g_steal_pointer (&code), NULL);
       return 0;
-    }
 
-  code = g_hash_table_lookup (params, "code");
-  if (code == NULL || !is_valid_code (code))
-    {
-      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, _("Bad request"),
-                                     _("This sign-in response carries no authorization code."));
+    case LANYARD_REDIRECT_FAILED:
+      lanyard_loopback_take (self, msg, NULL, g_steal_pointer (&error));
+      return 0;
+
+    case LANYARD_REDIRECT_REFUSED:
+    default:
+      /* A stray or forged request: answer it and keep waiting. */
+      lanyard_loopback_page_respond (msg, SOUP_STATUS_BAD_REQUEST,
+                                     g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_STATE_MISMATCH)
+                                     ? _("Wrong sign-in response") : _("Bad request"),
+                                     error->message);
       return SOUP_STATUS_BAD_REQUEST;
     }
-
-  lanyard_loopback_take (self, msg, g_strdup (code), NULL);
-  return 0;
 }
 
 static guint
@@ -1413,13 +1249,4 @@ lanyard_loopback_get_listen_sockets (LanyardLoopback *self)
     g_ptr_array_add (sockets, g_ptr_array_index (self->sockets, i));
 
   return sockets;
-}
-
-GHashTable *
-lanyard_loopback_parse_form (const char *data,
-                             gsize       len)
-{
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-
-  return parse_form (data != NULL ? data : "", len);
 }

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "lanyard-loopback-private.h"
+#include "lanyard-redirect-response.h"
 
 #include "fuzz-common.h"
 
@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   GHashTableIter iter;
   gpointer key, value;
 
-  params = lanyard_loopback_parse_form ((const char *) data, size);
+  params = lanyard_redirect_parse_form ((const char *) data, size);
   if (params == NULL)
     return 0;
 
