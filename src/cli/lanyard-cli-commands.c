@@ -323,10 +323,11 @@ token_acquired_cb (GObject      *source,
 {
   LanyardCliRun *run = user_data;
   g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(LanyardAccessToken) token = NULL;
   g_autoptr(GError) error = NULL;
 
-  account = lanyard_client_acquire_token_silent_finish (LANYARD_CLIENT (source), result, &error);
-  if (account == NULL)
+  token = lanyard_client_acquire_token_finish (LANYARD_CLIENT (source), result, &account, &error);
+  if (token == NULL)
     {
       lanyard_cli_run_fail (run, error);
       return;
@@ -336,18 +337,18 @@ token_acquired_cb (GObject      *source,
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
-      const char * const *scopes = lanyard_account_get_scopes (account);
+      const char * const *scopes = lanyard_access_token_get_scopes (token);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "access_token");
-      json_builder_add_string_value (builder, lanyard_account_get_access_token (account));
+      json_builder_add_string_value (builder, lanyard_access_token_get_token (token));
       json_builder_set_member_name (builder, "token_type");
-      json_builder_add_string_value (builder, "Bearer");
+      json_builder_add_string_value (builder, lanyard_access_token_get_token_type (token));
       json_builder_set_member_name (builder, "expires_at");
-      json_builder_add_int_value (builder, lanyard_account_get_access_token_expires_at (account));
+      json_builder_add_int_value (builder, lanyard_access_token_get_expires_at (token));
       json_builder_set_member_name (builder, "scopes");
       json_builder_begin_array (builder);
-      for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+      for (guint i = 0; scopes[i] != NULL; i++)
         json_builder_add_string_value (builder, scopes[i]);
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "account");
@@ -358,7 +359,7 @@ token_acquired_cb (GObject      *source,
       lanyard_cli_print_json (root);
     }
   else
-    g_print ("%s\n", lanyard_account_get_access_token (account));
+    g_print ("%s\n", lanyard_access_token_get_token (token));
 
   lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);
 }
@@ -369,18 +370,26 @@ lanyard_cli_token (int            argc,
                    LanyardCliRun *run)
 {
   g_autoptr(LanyardConfig) config = NULL;
+  g_auto(GStrv) scopes = NULL;
   LanyardClient *client;
 
   if (!parse_options (&argc, &argv, _("Print an access token, renewing it silently when needed."),
                       token_entries, TRUE))
     return LANYARD_CLI_EXIT_USAGE;
 
+  if (opt_token_scopes != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (" ", opt_token_scopes);
+
+      scopes = lanyard_scopes_parse (joined);
+    }
+
   config = lanyard_config_new_from_environment ();
   client = client_for (config, NULL);
-  lanyard_client_acquire_token_silent_async (client, opt_account,
-                                             (const char * const *) opt_token_scopes,
-                                             opt_force_refresh, run->cancellable,
-                                             token_acquired_cb, run);
+  lanyard_client_acquire_token_async (client, opt_account, (const char * const *) scopes,
+                                      opt_force_refresh ? LANYARD_TOKEN_FORCE_REFRESH
+                                                        : LANYARD_TOKEN_FLAGS_NONE,
+                                      run->cancellable, token_acquired_cb, run);
   g_object_unref (client);
 
   return -1;

@@ -10,6 +10,7 @@
 
 #include "lanyard-i18n-private.h"
 #include "lanyard-account.h"
+#include "lanyard-authority.h"
 #include "lanyard-error.h"
 #include "lanyard-json.h"
 
@@ -32,10 +33,16 @@ struct _LanyardAccount
   gint64      signed_in_at;
 
   char       *id_token;
-  char       *access_token;
-  gint64      access_token_expires_at;
   char       *refresh_token;
-  char      **scopes;
+  /* LanyardAccessToken, oldest first: one per resource / scope set. */
+  GPtrArray  *access_tokens;
+  gboolean    entra;
+
+  /* How the provider was reached (#10): used when no flag says otherwise. */
+  char       *ca_file;
+  char       *redirect_host;
+  guint       redirect_port;
+  char       *redirect_path;
 
   GError     *storage_error;   /* why session-only, NULL when unknown or kept */
   guint       session_only : 1;
@@ -75,10 +82,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Scopes that ask for ID token content, not for access to an API: a provider
- * is free to leave them out of the token response's "scope". */
-static const char * const oidc_scopes[] = { "openid", "profile", "offline_access", "email", NULL };
 
 /* Tokens are wiped before their memory goes back to the allocator, so they do
  * not linger in freed heap that a later crash dump could contain. */
@@ -269,10 +272,12 @@ lanyard_account_finalize (GObject *object)
   g_clear_pointer (&self->authority, g_free);
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->claims, json_object_unref);
-  g_clear_pointer (&self->scopes, g_strfreev);
   g_clear_error (&self->storage_error);
+  g_clear_pointer (&self->access_tokens, g_ptr_array_unref);
+  g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->redirect_host, g_free);
+  g_clear_pointer (&self->redirect_path, g_free);
   clear_secret (&self->id_token);
-  clear_secret (&self->access_token);
   clear_secret (&self->refresh_token);
 
   G_OBJECT_CLASS (lanyard_account_parent_class)->finalize (object);
@@ -321,7 +326,7 @@ lanyard_account_get_property (GObject    *object,
       break;
 
     case PROP_ACCESS_TOKEN_EXPIRES_AT:
-      g_value_set_int64 (value, self->access_token_expires_at);
+      g_value_set_int64 (value, lanyard_account_get_access_token_expires_at (self));
       break;
 
     case PROP_SESSION_ONLY:
@@ -483,7 +488,15 @@ lanyard_account_class_init (LanyardAccountClass *klass)
 static void
 lanyard_account_init (LanyardAccount *self)
 {
-  self->scopes = g_new0 (char *, 1);
+  self->access_tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) lanyard_access_token_unref);
+}
+
+static gboolean
+authority_is_entra (const char *authority)
+{
+  g_autoptr(LanyardAuthority) parsed = lanyard_authority_parse (authority, NULL);
+
+  return parsed != NULL && lanyard_authority_is_entra (parsed);
 }
 
 LanyardAccount *
@@ -507,6 +520,7 @@ lanyard_account_new_from_claims (JsonObject  *claims,
   self->id = g_steal_pointer (&id);
   self->authority = g_strdup (authority);
   self->client_id = g_strdup (client_id);
+  self->entra = authority_is_entra (authority);
   self->signed_in_at = g_get_real_time () / G_USEC_PER_SEC;
   apply_claims (self, deep_copy_object (claims));
 
@@ -548,16 +562,41 @@ lanyard_account_to_json (LanyardAccount *self)
   json_builder_add_value (builder, g_steal_pointer (&claims));
 
   add_optional_string (builder, "id_token", self->id_token);
-  add_optional_string (builder, "access_token", self->access_token);
-  json_builder_set_member_name (builder, "access_token_expires_at");
-  json_builder_add_int_value (builder, self->access_token_expires_at);
   add_optional_string (builder, "refresh_token", self->refresh_token);
 
-  json_builder_set_member_name (builder, "scopes");
+  json_builder_set_member_name (builder, "access_tokens");
   json_builder_begin_array (builder);
-  for (guint i = 0; self->scopes[i] != NULL; i++)
-    json_builder_add_string_value (builder, self->scopes[i]);
+  for (guint i = 0; i < self->access_tokens->len; i++)
+    {
+      LanyardAccessToken *token = g_ptr_array_index (self->access_tokens, i);
+      const char * const *scopes = lanyard_access_token_get_scopes (token);
+
+      json_builder_begin_object (builder);
+      add_optional_string (builder, "token", lanyard_access_token_get_token (token));
+      add_optional_string (builder, "token_type", lanyard_access_token_get_token_type (token));
+      json_builder_set_member_name (builder, "expires_at");
+      json_builder_add_int_value (builder, lanyard_access_token_get_expires_at (token));
+      json_builder_set_member_name (builder, "scopes");
+      json_builder_begin_array (builder);
+      for (guint j = 0; scopes[j] != NULL; j++)
+        json_builder_add_string_value (builder, scopes[j]);
+      json_builder_end_array (builder);
+      add_optional_string (builder, "requested", lanyard_access_token_get_request_key (token));
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
+
+  add_optional_string (builder, "ca_file", self->ca_file);
+  if (self->redirect_host != NULL || self->redirect_port != 0 || self->redirect_path != NULL)
+    {
+      json_builder_set_member_name (builder, "redirect");
+      json_builder_begin_object (builder);
+      add_optional_string (builder, "host", self->redirect_host);
+      json_builder_set_member_name (builder, "port");
+      json_builder_add_int_value (builder, self->redirect_port);
+      add_optional_string (builder, "path", self->redirect_path);
+      json_builder_end_object (builder);
+    }
 
   json_builder_set_member_name (builder, "signed_in_at");
   json_builder_add_int_value (builder, self->signed_in_at);
@@ -632,19 +671,20 @@ read_time (JsonObject  *object,
 }
 
 static gboolean
-read_scopes (JsonObject   *object,
-             char       ***out,
-             GError      **error)
+read_string_array (JsonObject   *object,
+                   const char   *member,
+                   char       ***out,
+                   GError      **error)
 {
   g_autoptr(GStrvBuilder) builder = NULL;
-  JsonNode *node = json_object_get_member (object, "scopes");
+  JsonNode *node = json_object_get_member (object, member);
   JsonArray *array;
 
   if (node == NULL)
     return TRUE;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return corrupt (error, "scopes");
+    return corrupt (error, member);
 
   array = json_node_get_array (node);
   builder = g_strv_builder_new ();
@@ -654,7 +694,7 @@ read_scopes (JsonObject   *object,
 
       if (!JSON_NODE_HOLDS_VALUE (element) ||
           json_node_get_value_type (element) != G_TYPE_STRING)
-        return corrupt (error, "scopes");
+        return corrupt (error, member);
 
       g_strv_builder_add (builder, json_node_get_string (element));
     }
@@ -662,6 +702,108 @@ read_scopes (JsonObject   *object,
   g_strfreev (*out);
   *out = g_strv_builder_end (builder);
   return TRUE;
+}
+
+/* Version 1 held one access token: it becomes the first of the cache. */
+static gboolean
+read_version_1_token (LanyardAccount  *self,
+                      JsonObject      *root,
+                      GError         **error)
+{
+  g_autofree char *token = NULL;
+  g_auto(GStrv) scopes = NULL;
+  gint64 expires_at = 0;
+
+  if (!read_optional_string (root, "access_token", &token, error) ||
+      !read_time (root, "access_token_expires_at", FALSE, &expires_at, error) ||
+      !read_string_array (root, "scopes", &scopes, error))
+    return FALSE;
+
+  if (token != NULL)
+    {
+      g_ptr_array_add (self->access_tokens,
+                       lanyard_access_token_new (token, "Bearer", expires_at,
+                                                 (const char * const *) scopes,
+                                                 (const char * const *) scopes));
+      explicit_bzero (token, strlen (token));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_access_tokens (LanyardAccount  *self,
+                    JsonObject      *root,
+                    GError         **error)
+{
+  JsonNode *node = json_object_get_member (root, "access_tokens");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return corrupt (error, "access_tokens");
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      g_autofree char *token = NULL;
+      g_autofree char *token_type = NULL;
+      g_autofree char *requested = NULL;
+      g_auto(GStrv) scopes = NULL;
+      g_auto(GStrv) requested_scopes = NULL;
+      gint64 expires_at = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return corrupt (error, "access_tokens");
+      object = json_node_get_object (element);
+
+      if (!read_required_string (object, "token", &token, error) ||
+          !read_optional_string (object, "token_type", &token_type, error) ||
+          !read_optional_string (object, "requested", &requested, error) ||
+          !read_time (object, "expires_at", TRUE, &expires_at, error) ||
+          !read_string_array (object, "scopes", &scopes, error))
+        {
+          if (token != NULL)
+            explicit_bzero (token, strlen (token));
+          return FALSE;
+        }
+
+      requested_scopes = g_strsplit (requested != NULL ? requested : "", " ", -1);
+      g_ptr_array_add (self->access_tokens,
+                       lanyard_access_token_new (token, token_type, expires_at,
+                                                 (const char * const *) scopes,
+                                                 (const char * const *) requested_scopes));
+      explicit_bzero (token, strlen (token));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_redirect (LanyardAccount  *self,
+               JsonObject      *root,
+               GError         **error)
+{
+  JsonNode *node = json_object_get_member (root, "redirect");
+  JsonObject *object;
+  gint64 port = 0;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return corrupt (error, "redirect");
+
+  object = json_node_get_object (node);
+  if (json_object_has_member (object, "port") &&
+      (!lanyard_json_get_int (object, "port", &port) || port < 0 || port > G_MAXUINT16))
+    return corrupt (error, "redirect");
+  self->redirect_port = port;
+
+  return read_optional_string (object, "host", &self->redirect_host, error) &&
+         read_optional_string (object, "path", &self->redirect_path, error);
 }
 
 LanyardAccount *
@@ -717,12 +859,16 @@ lanyard_account_new_from_json (const char  *json,
       !read_required_string (root, "authority", &self->authority, error) ||
       !read_required_string (root, "client_id", &self->client_id, error) ||
       !read_optional_string (root, "id_token", &self->id_token, error) ||
-      !read_optional_string (root, "access_token", &self->access_token, error) ||
       !read_optional_string (root, "refresh_token", &self->refresh_token, error) ||
-      !read_time (root, "access_token_expires_at", FALSE, &self->access_token_expires_at, error) ||
       !read_time (root, "signed_in_at", TRUE, &self->signed_in_at, error) ||
-      !read_scopes (root, &self->scopes, error))
+      !read_optional_string (root, "ca_file", &self->ca_file, error) ||
+      !read_redirect (self, root, error))
     return NULL;
+
+  if (version == 1 ? !read_version_1_token (self, root, error)
+                   : !read_access_tokens (self, root, error))
+    return NULL;
+  self->entra = authority_is_entra (self->authority);
 
   /* The id is derived from the claims; a mismatch means the item was edited
    * by hand or belongs to another version of the id scheme. */
@@ -908,13 +1054,22 @@ lanyard_account_get_id_token (LanyardAccount *self)
   return self->id_token;
 }
 
+static LanyardAccessToken *
+latest_token (LanyardAccount *self)
+{
+  if (self->access_tokens->len == 0)
+    return NULL;
+
+  return g_ptr_array_index (self->access_tokens, self->access_tokens->len - 1);
+}
+
 /**
  * lanyard_account_get_access_token:
  * @self: a #LanyardAccount
  *
- * The access token to send as `Authorization: Bearer` to the resource
- * server. Get a fresh one with lanyard_client_acquire_token_silent_async()
- * rather than keeping this one. Never log it.
+ * The most recently added access token of the account's cache (one token
+ * per resource / scope set). To call an API, get the token for its scopes
+ * with lanyard_client_acquire_token_async() instead. Never log it.
  *
  * Returns: (transfer none) (nullable): the access token, or %NULL when the
  *   account has none
@@ -924,7 +1079,7 @@ lanyard_account_get_access_token (LanyardAccount *self)
 {
   g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
 
-  return self->access_token;
+  return latest_token (self) != NULL ? lanyard_access_token_get_token (latest_token (self)) : NULL;
 }
 
 /**
@@ -941,7 +1096,7 @@ lanyard_account_get_access_token_expires_at (LanyardAccount *self)
 {
   g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
 
-  return self->access_token_expires_at;
+  return latest_token (self) != NULL ? lanyard_access_token_get_expires_at (latest_token (self)) : 0;
 }
 
 /**
@@ -974,9 +1129,114 @@ lanyard_account_get_refresh_token (LanyardAccount *self)
 const char * const *
 lanyard_account_get_scopes (LanyardAccount *self)
 {
+  static const char * const none[] = { NULL };
+
   g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
 
-  return (const char * const *) self->scopes;
+  return latest_token (self) != NULL ? lanyard_access_token_get_scopes (latest_token (self)) : none;
+}
+
+GPtrArray *
+lanyard_account_get_access_tokens (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->access_tokens;
+}
+
+gboolean
+lanyard_account_is_entra (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+
+  return self->entra;
+}
+
+static gboolean
+scopes_intersect (const char * const *a,
+                  const char * const *b)
+{
+  for (guint i = 0; a[i] != NULL; i++)
+    {
+      if (g_strv_contains (b, a[i]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+notify_if_expiry_changed (LanyardAccount *self,
+                          gint64          before)
+{
+  if (before != lanyard_account_get_access_token_expires_at (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_TOKEN_EXPIRES_AT]);
+}
+
+static void
+add_access_token (LanyardAccount     *self,
+                  LanyardAccessToken *token)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* A newer token replaces the one asked for the same scope set and those it
+   * supersedes (a granted scope in common: same resource, as MSAL does);
+   * tokens of other resources stay. Expired ones go. */
+  for (guint i = self->access_tokens->len; i > 0; i--)
+    {
+      LanyardAccessToken *old = g_ptr_array_index (self->access_tokens, i - 1);
+
+      if (g_str_equal (lanyard_access_token_get_request_key (old),
+                       lanyard_access_token_get_request_key (token)) ||
+          scopes_intersect (lanyard_access_token_get_scopes (old),
+                            lanyard_access_token_get_scopes (token)) ||
+          lanyard_access_token_get_expires_at (old) <= now)
+        g_ptr_array_remove_index (self->access_tokens, i - 1);
+    }
+
+  g_ptr_array_add (self->access_tokens, lanyard_access_token_ref (token));
+
+  g_debug ("Account %s caches %u access tokens (the new one expires at %" G_GINT64_FORMAT ")",
+           self->id, self->access_tokens->len, lanyard_access_token_get_expires_at (token));
+}
+
+void
+lanyard_account_add_access_token (LanyardAccount     *self,
+                                  LanyardAccessToken *token)
+{
+  gint64 before;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+  g_return_if_fail (token != NULL);
+
+  before = lanyard_account_get_access_token_expires_at (self);
+  add_access_token (self, token);
+  notify_if_expiry_changed (self, before);
+}
+
+void
+lanyard_account_clear_access_tokens (LanyardAccount *self)
+{
+  gint64 before;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  before = lanyard_account_get_access_token_expires_at (self);
+  g_ptr_array_set_size (self->access_tokens, 0);
+  notify_if_expiry_changed (self, before);
+}
+
+void
+lanyard_account_set_refresh_token (LanyardAccount *self,
+                                   const char     *refresh_token,
+                                   const char     *id_token)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  if (refresh_token != NULL)
+    replace_secret (&self->refresh_token, refresh_token);
+  if (id_token != NULL)
+    replace_secret (&self->id_token, id_token);
 }
 
 void
@@ -987,26 +1247,22 @@ lanyard_account_set_tokens (LanyardAccount     *self,
                             const char         *id_token,
                             const char * const *scopes)
 {
+  gint64 before;
+
   g_return_if_fail (LANYARD_IS_ACCOUNT (self));
   g_return_if_fail (expires_at >= 0);
 
-  replace_secret (&self->access_token, access_token);
-  if (refresh_token != NULL)
-    replace_secret (&self->refresh_token, refresh_token);
-  if (id_token != NULL)
-    replace_secret (&self->id_token, id_token);
-
-  g_strfreev (self->scopes);
-  self->scopes = scopes != NULL ? g_strdupv ((char **) scopes) : g_new0 (char *, 1);
-
-  if (self->access_token_expires_at != expires_at)
+  before = lanyard_account_get_access_token_expires_at (self);
+  lanyard_account_set_refresh_token (self, refresh_token, id_token);
+  g_ptr_array_set_size (self->access_tokens, 0);
+  if (access_token != NULL)
     {
-      self->access_token_expires_at = expires_at;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_TOKEN_EXPIRES_AT]);
-    }
+      g_autoptr(LanyardAccessToken) token = lanyard_access_token_new (access_token, "Bearer",
+                                                                      expires_at, scopes, scopes);
 
-  g_debug ("Tokens of account %s replaced (access token expires at %" G_GINT64_FORMAT ")",
-           self->id, expires_at);
+      add_access_token (self, token);
+    }
+  notify_if_expiry_changed (self, before);
 }
 
 void
@@ -1036,6 +1292,35 @@ lanyard_account_forget_refresh_token (LanyardAccount *self)
   clear_secret (&self->refresh_token);
 }
 
+LanyardAccessToken *
+lanyard_account_lookup_access_token (LanyardAccount     *self,
+                                     const char * const *scopes,
+                                     gint64              now,
+                                     gint64              min_seconds)
+{
+  g_autofree char *key = NULL;
+  LanyardAccessToken *covering = NULL;
+
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  /* The token asked for exactly this set first (with no scopes given, the
+   * one the sign-in or a plain refresh got), else any that covers it. */
+  key = lanyard_scope_set_key (scopes, FALSE);
+  for (guint i = self->access_tokens->len; i > 0; i--)
+    {
+      LanyardAccessToken *token = g_ptr_array_index (self->access_tokens, i - 1);
+
+      if (!lanyard_access_token_is_valid_for (token, scopes, self->entra, now, min_seconds))
+        continue;
+      if (g_str_equal (lanyard_access_token_get_request_key (token), key))
+        return token;
+      if (covering == NULL)
+        covering = token;
+    }
+
+  return covering;
+}
+
 gboolean
 lanyard_account_has_valid_access_token (LanyardAccount     *self,
                                         const char * const *scopes,
@@ -1044,25 +1329,54 @@ lanyard_account_has_valid_access_token (LanyardAccount     *self,
 {
   g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
 
-  if (self->access_token == NULL || self->access_token[0] == '\0')
-    return FALSE;
+  return lanyard_account_lookup_access_token (self, scopes, now, min_seconds) != NULL;
+}
 
-  /* An unknown expiry (0) is treated as expired: asking again is cheap,
-   * sending a dead token is not. */
-  if (self->access_token_expires_at <= 0 ||
-      self->access_token_expires_at - now <= min_seconds)
-    return FALSE;
+const char *
+lanyard_account_get_ca_file (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
 
-  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
-    {
-      if (g_strv_contains (oidc_scopes, scopes[i]))
-        continue;
+  return self->ca_file;
+}
 
-      if (!g_strv_contains ((const char * const *) self->scopes, scopes[i]))
-        return FALSE;
-    }
+const char *
+lanyard_account_get_redirect_host (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
 
-  return TRUE;
+  return self->redirect_host;
+}
+
+guint16
+lanyard_account_get_redirect_port (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), 0);
+
+  return self->redirect_port;
+}
+
+const char *
+lanyard_account_get_redirect_path (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return self->redirect_path;
+}
+
+void
+lanyard_account_set_connection (LanyardAccount *self,
+                                const char     *ca_file,
+                                const char     *redirect_host,
+                                guint16         redirect_port,
+                                const char     *redirect_path)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT (self));
+
+  set_string (&self->ca_file, ca_file);
+  set_string (&self->redirect_host, redirect_host);
+  self->redirect_port = redirect_port;
+  set_string (&self->redirect_path, redirect_path);
 }
 
 /**

@@ -92,6 +92,55 @@ account_kept_cb (GObject      *source,
 }
 
 static void
+keep_with_previous_tokens (GTask          *task,
+                           LanyardAccount *previous)
+{
+  LanyardClient *self = g_task_get_source_object (task);
+  CompleteData *data = g_task_get_task_data (task);
+  g_autoptr(LanyardAccessToken) token = NULL;
+  g_auto(GStrv) granted = NULL;
+  GCancellable *cancellable;
+
+  if (previous != NULL &&
+      g_strcmp0 (lanyard_account_get_client_id (previous), lanyard_account_get_client_id (data->account)) == 0 &&
+      g_strcmp0 (lanyard_account_get_issuer (previous), lanyard_account_get_issuer (data->account)) == 0)
+    {
+      GPtrArray *tokens = lanyard_account_get_access_tokens (previous);
+
+      for (guint i = 0; i < tokens->len; i++)
+        lanyard_account_add_access_token (data->account, g_ptr_array_index (tokens, i));
+    }
+
+  /* The provider may grant less than asked; keep what it says it granted
+   * (RFC 6749 §5.1: no "scope" means what was asked for). */
+  granted = data->tokens->scope ? g_strsplit (data->tokens->scope, " ", -1)
+                                : g_strdupv (self->config->scopes);
+  lanyard_account_set_refresh_token (data->account, data->tokens->refresh_token,
+                                     data->tokens->id_token);
+  token = lanyard_access_token_new (data->tokens->access_token, data->tokens->token_type,
+                                    data->tokens->expires_at, (const char * const *) granted,
+                                    (const char * const *) self->config->scopes);
+  lanyard_account_add_access_token (data->account, token);
+
+  cancellable = g_task_get_cancellable (task);
+  lanyard_client_keep_account_async (self, data->account, cancellable,
+                                     account_kept_cb, g_object_ref (task));
+}
+
+static void
+previous_account_found_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(LanyardAccount) previous = NULL;
+
+  /* Not found, or a keyring we cannot read: nothing to carry over. */
+  previous = lanyard_account_store_lookup_finish (LANYARD_ACCOUNT_STORE (source), result, NULL);
+  keep_with_previous_tokens (task, previous);
+}
+
+static void
 id_token_validated_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -101,7 +150,8 @@ id_token_validated_cb (GObject      *source,
   CompleteData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(JsonObject) claims = NULL;
-  g_auto(GStrv) scopes = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autoptr(LanyardAccount) previous = NULL;
   GError *error = NULL;
 
   claims = lanyard_client_validate_id_token_finish (self, result, &error);
@@ -120,18 +170,25 @@ id_token_validated_cb (GObject      *source,
       return;
     }
 
-  /* The provider may grant less than asked; keep what it says it granted. */
-  scopes = data->tokens->scope ? g_strsplit (data->tokens->scope, " ", -1)
-                               : g_strdupv (self->config->scopes);
-  lanyard_account_set_tokens (data->account,
-                              data->tokens->access_token,
-                              data->tokens->expires_at,
-                              data->tokens->refresh_token,
-                              data->tokens->id_token,
-                              (const char * const *) scopes);
+  /* What it needs to reach its provider again, so that later commands and
+   * processes need no flags (a relative CA path would break elsewhere). */
+  ca_file = self->config->ca_file != NULL ? g_canonicalize_filename (self->config->ca_file, NULL) : NULL;
+  lanyard_account_set_connection (data->account, ca_file,
+                                  self->config->redirect_host,
+                                  self->config->redirect_port,
+                                  self->config->redirect_path);
 
-  lanyard_client_keep_account_async (self, data->account, cancellable,
-                                     account_kept_cb, g_steal_pointer (&task));
+  /* Incremental consent signs in again for more scopes: the tokens the
+   * account already holds for other APIs stay. The live list's copy is the
+   * newest; else the keyring's. */
+  previous = lanyard_client_lookup_tracked_account (self, lanyard_account_get_id (data->account));
+  if (previous != NULL)
+    {
+      keep_with_previous_tokens (task, previous);
+      return;
+    }
+  lanyard_account_store_lookup_async (self->store, lanyard_account_get_id (data->account), cancellable,
+                                      previous_account_found_cb, g_steal_pointer (&task));
 }
 
 void

@@ -24,10 +24,14 @@ struct _LanyardClient
   LanyardAccountStore *store;
   LanyardBrowser      *browser;
   SoupSession         *session;           /* created on first network use */
+  char                *session_ca_file;   /* an account's CA file it was made with */
+  /* Sessions for accounts that remember another CA file: path → session. */
+  GHashTable          *account_sessions;
 
   /* Accounts the keyring could not take (locked or missing): id → account. */
   GHashTable          *session_accounts;
-  /* One refresh in flight per account: id → GPtrArray of waiting GTasks. */
+  /* One refresh in flight per (account, scope set): "<id>\n<scope set key>"
+   * → GPtrArray of waiters. */
   GHashTable          *refreshes;
   /* The live list (lanyard_client_get_accounts()): one item per account id. */
   GListStore          *accounts;
@@ -48,6 +52,22 @@ extern guint lanyard_client_signals[N_SIGNALS];
 
 SoupSession *lanyard_client_get_session       (LanyardClient        *self,
                                                GError              **error);
+
+/* The live list's copy of @account_id (transfer full), NULL if it has none. */
+LanyardAccount *lanyard_client_lookup_tracked_account (LanyardClient *self,
+                                                       const char    *account_id);
+
+/* The session to reach @account's provider: with the CA file it remembers,
+ * unless one is configured now (that wins). */
+SoupSession *lanyard_client_get_account_session (LanyardClient   *self,
+                                                 LanyardAccount  *account,
+                                                 GError         **error);
+/* Discovery for @account's authority, over lanyard_client_get_account_session(). */
+void         lanyard_client_load_account_provider_async (LanyardClient       *self,
+                                                         LanyardAccount      *account,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
 
 /* Discovery for @authority (as stored in an account or typed by the user). */
 void         lanyard_client_load_provider_async  (LanyardClient        *self,

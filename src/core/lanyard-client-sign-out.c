@@ -200,7 +200,8 @@ sign_out_provider_ready_cb (GObject      *source,
   context = g_new0 (RevokeContext, 1);
   context->task = g_steal_pointer (&task);
   context->provider = g_object_ref (provider);
-  lanyard_token_revoke_async (self->session, revocation_endpoint,
+  lanyard_token_revoke_async (lanyard_client_get_account_session (self, data->account, NULL),
+                              revocation_endpoint,
                               lanyard_account_get_client_id (data->account),
                               refresh_token, "refresh_token",
                               g_task_get_cancellable (context->task),
@@ -228,9 +229,8 @@ removed_cb (GObject      *source,
   lanyard_default_account_clear_if (lanyard_account_get_id (data->account));
   lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
 
-  lanyard_client_load_provider_async (self, lanyard_account_get_authority (data->account),
-                                      cancellable,
-                                      sign_out_provider_ready_cb, g_steal_pointer (&task));
+  lanyard_client_load_account_provider_async (self, data->account, cancellable,
+                                              sign_out_provider_ready_cb, g_steal_pointer (&task));
 }
 
 static void

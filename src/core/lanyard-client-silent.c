@@ -6,32 +6,61 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lanyard-i18n-private.h"
 #include "lanyard-client-private.h"
 #include "lanyard-error.h"
+#include "lanyard-refresh-lock.h"
 #include "lanyard-token-endpoint.h"
 
-/* One refresh per account, shared by every caller that asks meanwhile:
- * providers rotate refresh tokens and revoke the whole grant when an old one
- * is replayed, so two parallel refreshes would sign the user out. */
+/* What every caller of a silent request gets. */
+typedef struct {
+  LanyardAccount     *account;
+  LanyardAccessToken *token;
+} TokenResult;
+
+static void
+token_result_free (TokenResult *result)
+{
+  g_clear_object (&result->account);
+  g_clear_pointer (&result->token, lanyard_access_token_unref);
+  g_free (result);
+}
+
+/* One refresh per (account, scope set), shared by every caller that asks for
+ * the same set meanwhile: providers rotate refresh tokens and revoke the
+ * whole grant when an old one is replayed, so two parallel refreshes would
+ * sign the user out; callers of another scope set must not receive a token
+ * issued for this one. Across processes, a file lock serialises refreshes of
+ * the same account (lanyard-refresh-lock). */
 typedef struct {
   LanyardClient        *client;
+  char                 *key;          /* account id "\n" scope set key */
   LanyardAccount       *account;
   LanyardProvider      *provider;
+  LanyardRefreshLock   *lock;
   LanyardTokenResponse *tokens;
-  char                 *scope;
+  char                **scopes;       /* as asked for */
+  char                 *scope;        /* the scope parameter, NULL = none */
+  char                 *presented;    /* the refresh token sent */
+  gboolean              force_refresh;
+  gboolean              retried;
   gboolean              was_session_only;
-  GError               *error;      /* the outcome, while the keyring is written */
+  LanyardAccessToken   *result;
+  GError               *error;        /* the outcome, while the keyring is written */
 } RefreshData;
 
 /* A caller waiting on a refresh; it may cancel and leave at once while the
  * refresh goes on for the others (and for the keyring). */
 typedef struct {
   LanyardClient *client;           /* not owned: the refresh holds it */
-  char          *account_id;
+  char          *key;
   GTask         *task;
   GSource       *cancel_source;    /* NULL without a cancellable */
 } Waiter;
+
+static void start_refresh (RefreshData *data);
 
 static void
 waiter_free (Waiter *waiter)
@@ -42,7 +71,7 @@ waiter_free (Waiter *waiter)
       g_source_unref (waiter->cancel_source);
     }
   g_clear_object (&waiter->task);
-  g_free (waiter->account_id);
+  g_free (waiter->key);
   g_free (waiter);
 }
 
@@ -51,7 +80,7 @@ waiter_cancelled_cb (GCancellable *cancellable,
                      gpointer      user_data)
 {
   Waiter *waiter = user_data;
-  GPtrArray *waiters = g_hash_table_lookup (waiter->client->refreshes, waiter->account_id);
+  GPtrArray *waiters = g_hash_table_lookup (waiter->client->refreshes, waiter->key);
   guint index;
 
   if (waiters == NULL || !g_ptr_array_find (waiters, waiter, &index))
@@ -71,33 +100,50 @@ refresh_data_free (RefreshData *data)
   g_clear_object (&data->client);
   g_clear_object (&data->account);
   g_clear_object (&data->provider);
+  g_clear_pointer (&data->lock, lanyard_refresh_lock_release);
   g_clear_pointer (&data->tokens, lanyard_token_response_free);
+  g_strfreev (data->scopes);
   g_free (data->scope);
+  g_free (data->key);
+  if (data->presented != NULL)
+    explicit_bzero (data->presented, strlen (data->presented));
+  g_free (data->presented);
+  g_clear_pointer (&data->result, lanyard_access_token_unref);
   g_clear_error (&data->error);
   g_free (data);
 }
 
-/* Hands the outcome to every task waiting on this account's refresh. */
+/* Hands the outcome to every task waiting on this refresh. */
 static void
 refresh_complete (RefreshData *data,
                   GError      *error)
 {
   g_autoptr(GPtrArray) waiters = NULL;
-  const char *id = lanyard_account_get_id (data->account);
   gpointer key = NULL;
 
-  if (!g_hash_table_steal_extended (data->client->refreshes, id, &key, (gpointer *) &waiters))
+  /* Another process may go on as soon as the keyring has our answer. */
+  g_clear_pointer (&data->lock, lanyard_refresh_lock_release);
+
+  if (!g_hash_table_steal_extended (data->client->refreshes, data->key, &key, (gpointer *) &waiters))
     g_assert_not_reached ();
   g_free (key);
 
+  g_assert (error != NULL || data->result != NULL);
   for (guint i = 0; i < waiters->len; i++)
     {
       Waiter *waiter = g_ptr_array_index (waiters, i);
+      TokenResult *result;
 
       if (error != NULL)
-        g_task_return_error (waiter->task, g_error_copy (error));
-      else
-        g_task_return_pointer (waiter->task, g_object_ref (data->account), g_object_unref);
+        {
+          g_task_return_error (waiter->task, g_error_copy (error));
+          continue;
+        }
+
+      result = g_new0 (TokenResult, 1);
+      result->account = g_object_ref (data->account);
+      result->token = lanyard_access_token_ref (data->result);
+      g_task_return_pointer (waiter->task, result, (GDestroyNotify) token_result_free);
     }
 
   g_clear_error (&error);
@@ -128,7 +174,7 @@ refreshed_account_kept_cb (GObject      *source,
                                            keyring_error != NULL ? keyring_error->code
                                                                  : LANYARD_ERROR_KEYRING_UNAVAILABLE,
                                            _("The renewed tokens could not be saved in the keyring "
-                                           "(%s); they are kept for this session only"),
+                                             "(%s); they are kept for this session only"),
                                            keyring_error != NULL ? keyring_error->message : "unavailable"));
       return;
     }
@@ -165,23 +211,26 @@ static void
 store_refreshed_tokens (RefreshData *data,
                         JsonObject  *claims)
 {
-  g_auto(GStrv) scopes = NULL;
+  g_auto(GStrv) granted = NULL;
 
   if (claims != NULL)
     lanyard_account_set_claims (data->account, claims);
 
-  /* A provider that does not repeat the scope granted the same ones. */
+  /* RFC 6749 §5.1: no "scope" in the answer means exactly the scopes asked
+   * for — never the scopes of another token of the account. */
   if (data->tokens->scope != NULL)
-    scopes = g_strsplit (data->tokens->scope, " ", -1);
+    granted = g_strsplit (data->tokens->scope, " ", -1);
   else
-    scopes = g_strdupv ((char **) lanyard_account_get_scopes (data->account));
+    granted = g_strdupv (data->scopes);
 
-  lanyard_account_set_tokens (data->account,
-                              data->tokens->access_token,
-                              data->tokens->expires_at,
-                              data->tokens->refresh_token,
-                              data->tokens->id_token,
-                              (const char * const *) scopes);
+  lanyard_account_set_refresh_token (data->account, data->tokens->refresh_token,
+                                     data->tokens->id_token);
+  data->result = lanyard_access_token_new (data->tokens->access_token,
+                                           data->tokens->token_type,
+                                           data->tokens->expires_at,
+                                           (const char * const *) granted,
+                                           (const char * const *) data->scopes);
+  lanyard_account_add_access_token (data->account, data->result);
 
   lanyard_client_keep_account_async (data->client, data->account, NULL,
                                      refreshed_account_kept_cb, data);
@@ -224,14 +273,11 @@ refreshed_id_token_validated_cb (GObject      *source,
   claims = lanyard_client_validate_id_token_finish (LANYARD_CLIENT (source), result, &error);
   if (claims == NULL || !claims_name_same_user (data, claims, &error))
     {
-      g_auto(GStrv) scopes = g_strdupv ((char **) lanyard_account_get_scopes (data->account));
-
       /* Keep the rotated refresh token (the old one is dead) but not the
        * tokens that came with an ID token we cannot trust. */
       if (data->tokens->refresh_token != NULL)
         {
-          lanyard_account_set_tokens (data->account, NULL, 0, data->tokens->refresh_token, NULL,
-                                      (const char * const *) scopes);
+          lanyard_account_set_tokens (data->account, NULL, 0, data->tokens->refresh_token, NULL, NULL);
           keep_then_fail (data, error);
           return;
         }
@@ -241,6 +287,25 @@ refreshed_id_token_validated_cb (GObject      *source,
 
   store_refreshed_tokens (data, claims);
 }
+
+/* Entra answers a refresh for scopes never consented to with invalid_grant
+ * AADSTS65001; OAuth providers with invalid_scope or consent_required. The
+ * refresh token is fine for everything else. The message quotes the
+ * provider's code verbatim (the sentence around it may be translated). */
+static gboolean
+is_consent_error (const GError *error)
+{
+  const char *message = error->message;
+
+  return strstr (message, "invalid_scope") != NULL ||
+         strstr (message, "consent_required") != NULL ||
+         (strstr (message, "invalid_grant") != NULL && strstr (message, "65001") != NULL);
+}
+
+static void
+restored_after_invalid_grant_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
 
 static void
 refreshed_cb (GObject      *source,
@@ -253,6 +318,35 @@ refreshed_cb (GObject      *source,
   data->tokens = lanyard_token_request_finish (result, &error);
   if (data->tokens == NULL)
     {
+      if (data->scope != NULL && data->scopes[0] != NULL &&
+          (error->code == LANYARD_ERROR_INTERACTION_REQUIRED || error->code == LANYARD_ERROR_PROVIDER) &&
+          is_consent_error (error))
+        {
+          g_autofree char *wanted = g_strjoinv (" ", data->scopes);
+          GError *consent = g_error_new (LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED,
+                                         _("%s has not been granted %s; sign in again with "
+                                           "these scopes (%s)"),
+                                         lanyard_account_get_username (data->account),
+                                         wanted, error->message);
+
+          g_clear_error (&error);
+          refresh_complete (data, consent);
+          return;
+        }
+
+      if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED) &&
+          !lanyard_account_get_session_only (data->account) && !data->retried)
+        {
+          /* Another process (one without our lock: an older Lanyard, or a
+           * lock we could not take) may have rotated the token meanwhile: a
+           * newer one in the keyring must not be overwritten. */
+          data->error = error;
+          lanyard_account_store_lookup_async (data->client->store,
+                                              lanyard_account_get_id (data->account), NULL,
+                                              restored_after_invalid_grant_cb, data);
+          return;
+        }
+
       if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED))
         {
           /* A dead refresh token is worthless: drop it so the next call asks
@@ -277,6 +371,136 @@ refreshed_cb (GObject      *source,
   store_refreshed_tokens (data, NULL);
 }
 
+/* Under the lock the keyring is the truth: every writer held it. Takes the
+ * stored tokens (another process may have renewed them, or added a token for
+ * another API that a save of our copy would otherwise drop). TRUE when the
+ * refresh token changed. */
+static gboolean
+adopt_stored_tokens (RefreshData    *data,
+                     LanyardAccount *stored)
+{
+  GPtrArray *tokens;
+  gboolean changed;
+
+  if (stored == NULL || lanyard_account_get_refresh_token (stored) == NULL ||
+      g_strcmp0 (lanyard_account_get_client_id (stored), lanyard_account_get_client_id (data->account)) != 0)
+    return FALSE;
+
+  changed = g_strcmp0 (lanyard_account_get_refresh_token (stored), data->presented) != 0;
+  lanyard_account_set_refresh_token (data->account, lanyard_account_get_refresh_token (stored),
+                                     lanyard_account_get_id_token (stored));
+  lanyard_account_clear_access_tokens (data->account);
+  tokens = lanyard_account_get_access_tokens (stored);
+  for (guint i = 0; i < tokens->len; i++)
+    lanyard_account_add_access_token (data->account, g_ptr_array_index (tokens, i));
+  if (changed)
+    lanyard_account_set_claims (data->account, lanyard_account_get_claims (stored));
+
+  return changed;
+}
+
+static void
+restored_after_invalid_grant_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  g_autoptr(LanyardAccount) stored = NULL;
+  g_autoptr(GError) lookup_error = NULL;
+
+  stored = lanyard_account_store_lookup_finish (LANYARD_ACCOUNT_STORE (source), result, &lookup_error);
+  if (adopt_stored_tokens (data, stored))
+    {
+      g_debug ("The refresh token was renewed by another process; trying once with the newer one");
+      g_clear_error (&data->error);
+      g_clear_pointer (&data->tokens, lanyard_token_response_free);
+      data->retried = TRUE;
+      start_refresh (data);
+      return;
+    }
+
+  /* Nobody renewed it: it really is dead. */
+  lanyard_account_forget_refresh_token (data->account);
+  keep_then_fail (data, g_steal_pointer (&data->error));
+}
+
+static void
+start_refresh (RefreshData *data)
+{
+  g_free (data->presented);
+  data->presented = g_strdup (lanyard_account_get_refresh_token (data->account));
+  if (data->presented == NULL)
+    {
+      refresh_complete (data, g_error_new (LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED,
+                                           _("The session of %s has ended; sign in again"),
+                                           lanyard_account_get_username (data->account)));
+      return;
+    }
+
+  g_debug ("Renewing an access token of an account with its refresh token");
+  lanyard_token_refresh_async (lanyard_client_get_account_session (data->client, data->account, NULL),
+                               lanyard_provider_get_token_endpoint (data->provider),
+                               lanyard_account_get_client_id (data->account),
+                               data->presented,
+                               data->scope,
+                               NULL,
+                               refreshed_cb, data);
+}
+
+static void
+reread_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  g_autoptr(LanyardAccount) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardAccessToken *cached;
+
+  /* Not finding it (or a keyring error) leaves our copy as it is. */
+  stored = lanyard_account_store_lookup_finish (LANYARD_ACCOUNT_STORE (source), result, &error);
+  if (adopt_stored_tokens (data, stored))
+    g_debug ("Another process renewed the tokens while this one waited");
+
+  cached = lanyard_account_lookup_access_token (data->account, (const char * const *) data->scopes,
+                                               g_get_real_time () / G_USEC_PER_SEC,
+                                               LANYARD_CLIENT_MIN_TOKEN_LIFETIME_SECONDS);
+  if (cached != NULL && !data->force_refresh)
+    {
+      data->result = lanyard_access_token_ref (cached);
+      refresh_complete (data, NULL);
+      return;
+    }
+
+  start_refresh (data);
+}
+
+static void
+locked_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  RefreshData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *presented = g_strdup (lanyard_account_get_refresh_token (data->account));
+
+  data->lock = lanyard_refresh_lock_acquire_finish (result, &error);
+  if (data->lock == NULL)
+    g_message ("Renewing the tokens without the cross-process lock: %s", error->message);
+
+  /* What we hold may be older than the keyring: read it again under the
+   * lock, so that a token another process just rotated is the one used. */
+  data->presented = g_steal_pointer (&presented);
+  if (lanyard_account_get_session_only (data->account))
+    {
+      start_refresh (data);
+      return;
+    }
+
+  lanyard_account_store_lookup_async (data->client->store, lanyard_account_get_id (data->account),
+                                      NULL, reread_cb, data);
+}
+
 static void
 refresh_provider_ready_cb (GObject      *source,
                            GAsyncResult *result,
@@ -292,30 +516,48 @@ refresh_provider_ready_cb (GObject      *source,
       return;
     }
 
-  g_debug ("Renewing the tokens of an account with its refresh token");
-  lanyard_token_refresh_async (data->client->session,
-                               lanyard_provider_get_token_endpoint (data->provider),
-                               lanyard_account_get_client_id (data->account),
-                               lanyard_account_get_refresh_token (data->account),
-                               data->scope,
-                               NULL,
-                               refreshed_cb, data);
+  lanyard_refresh_lock_acquire_async (lanyard_account_get_id (data->account), NULL, locked_cb, data);
+}
+
+/* MSAL asks for these with every API scope set, so that each refresh also
+ * brings a new ID token and refresh token. */
+static char *
+refresh_scope_parameter (const char * const *scopes)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) all = NULL;
+
+  if (scopes == NULL || scopes[0] == NULL)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; scopes[i] != NULL; i++)
+    {
+      if (!lanyard_scope_is_oidc (scopes[i]) || g_str_equal (scopes[i], "email"))
+        g_strv_builder_add (builder, scopes[i]);
+    }
+  g_strv_builder_add_many (builder, "openid", "profile", "offline_access", NULL);
+  all = g_strv_builder_end (builder);
+
+  return g_strjoinv (" ", all);
 }
 
 static void
 join_or_start_refresh (LanyardClient      *self,
                        GTask              *task,
                        LanyardAccount     *account,
-                       const char * const *scopes)
+                       const char * const *scopes,
+                       gboolean            force_refresh)
 {
-  const char *id = lanyard_account_get_id (account);
-  GPtrArray *waiters = g_hash_table_lookup (self->refreshes, id);
+  g_autofree char *scope_key = lanyard_scope_set_key (scopes, lanyard_account_is_entra (account));
+  g_autofree char *key = g_strconcat (lanyard_account_get_id (account), "\n", scope_key, NULL);
+  GPtrArray *waiters = g_hash_table_lookup (self->refreshes, key);
   GCancellable *cancellable = g_task_get_cancellable (task);
   Waiter *waiter = g_new0 (Waiter, 1);
   RefreshData *data;
 
   waiter->client = self;
-  waiter->account_id = g_strdup (id);
+  waiter->key = g_strdup (key);
   waiter->task = task;
   if (cancellable != NULL)
     {
@@ -333,24 +575,26 @@ join_or_start_refresh (LanyardClient      *self,
 
   waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
   g_ptr_array_add (waiters, waiter);
-  g_hash_table_insert (self->refreshes, g_strdup (id), waiters);
+  g_hash_table_insert (self->refreshes, g_strdup (key), waiters);
 
   /* The refresh runs to its end even if the first caller cancels: the
    * rotated token must reach the keyring. */
   data = g_new0 (RefreshData, 1);
   data->client = g_object_ref (self);
+  data->key = g_steal_pointer (&key);
   data->account = g_object_ref (account);
   data->was_session_only = lanyard_account_get_session_only (account);
-  if (scopes != NULL && scopes[0] != NULL)
-    data->scope = g_strjoinv (" ", (char **) scopes);
+  data->force_refresh = force_refresh;
+  data->scopes = scopes != NULL ? g_strdupv ((char **) scopes) : g_new0 (char *, 1);
+  data->scope = refresh_scope_parameter (scopes);
 
-  lanyard_client_load_provider_async (self, lanyard_account_get_authority (account), NULL,
-                                      refresh_provider_ready_cb, data);
+  lanyard_client_load_account_provider_async (self, account, NULL,
+                                              refresh_provider_ready_cb, data);
 }
 
 typedef struct {
-  char     **scopes;
-  gboolean   force_refresh;
+  char              **scopes;
+  LanyardTokenFlags   flags;
 } SilentData;
 
 static void
@@ -369,6 +613,7 @@ silent_account_found_cb (GObject      *source,
   LanyardClient *self = g_task_get_source_object (task);
   SilentData *data = g_task_get_task_data (task);
   g_autoptr(LanyardAccount) account = NULL;
+  LanyardAccessToken *cached;
   GError *error = NULL;
 
   account = lanyard_client_get_account_finish (self, result, &error);
@@ -378,12 +623,16 @@ silent_account_found_cb (GObject      *source,
       return;
     }
 
-  if (!data->force_refresh &&
-      lanyard_account_has_valid_access_token (account, (const char * const *) data->scopes,
-                                              g_get_real_time () / G_USEC_PER_SEC,
-                                              LANYARD_CLIENT_MIN_TOKEN_LIFETIME_SECONDS))
+  cached = lanyard_account_lookup_access_token (account, (const char * const *) data->scopes,
+                                               g_get_real_time () / G_USEC_PER_SEC,
+                                               LANYARD_CLIENT_MIN_TOKEN_LIFETIME_SECONDS);
+  if (!(data->flags & LANYARD_TOKEN_FORCE_REFRESH) && cached != NULL)
     {
-      g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
+      TokenResult *token_result = g_new0 (TokenResult, 1);
+
+      token_result->token = lanyard_access_token_ref (cached);
+      token_result->account = g_steal_pointer (&account);
+      g_task_return_pointer (task, token_result, (GDestroyNotify) token_result_free);
       return;
     }
 
@@ -396,7 +645,119 @@ silent_account_found_cb (GObject      *source,
     }
 
   join_or_start_refresh (self, g_steal_pointer (&task), account,
-                         (const char * const *) data->scopes);
+                         (const char * const *) data->scopes,
+                         (data->flags & LANYARD_TOKEN_FORCE_REFRESH) != 0);
+}
+
+static void
+start_silent (LanyardClient       *self,
+              GTask               *task,
+              const char          *account_id,
+              const char * const  *scopes,
+              LanyardTokenFlags    flags)
+{
+  SilentData *data;
+
+  /* A caller that cancels is answered at once; a shared refresh goes on. */
+  g_task_set_check_cancellable (task, TRUE);
+
+  data = g_new0 (SilentData, 1);
+  data->scopes = scopes != NULL ? g_strdupv ((char **) scopes) : g_new0 (char *, 1);
+  data->flags = flags;
+  g_task_set_task_data (task, data, (GDestroyNotify) silent_data_free);
+
+  lanyard_client_get_account_async (self, account_id, g_task_get_cancellable (task),
+                                    silent_account_found_cb, task);
+}
+
+static TokenResult *
+propagate_result (GAsyncResult  *result,
+                  GError       **error)
+{
+  TokenResult *token_result;
+  GError *local_error = NULL;
+
+  /* GTask reports a cancellation as G_IO_ERROR_CANCELLED: ours is LANYARD_ERROR_CANCELLED. */
+  token_result = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+
+  return token_result;
+}
+
+/**
+ * lanyard_client_acquire_token_async:
+ * @self: a #LanyardClient
+ * @account_id: (nullable): the account's id or username, or %NULL for the
+ *   most recent sign-in
+ * @scopes: (nullable) (array zero-terminated=1): the scopes the token must
+ *   cover; %NULL or empty for the account's default token (its sign-in's)
+ * @flags: #LanyardTokenFlags
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the token
+ * @user_data: data for @callback
+ *
+ * An access token for @scopes without the user: from the account's token
+ * cache (one token per resource / scope set) when one whose granted scopes
+ * cover @scopes has more than five minutes left, else redeemed with the
+ * refresh token for exactly that scope set and added to the cache. One
+ * refresh per (account, scope set) is in flight in a process, and one per
+ * account across processes.
+ */
+void
+lanyard_client_acquire_token_async (LanyardClient       *self,
+                                    const char          *account_id,
+                                    const char * const  *scopes,
+                                    LanyardTokenFlags    flags,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_acquire_token_async);
+  start_silent (self, task, account_id, scopes, flags);
+}
+
+/**
+ * lanyard_client_acquire_token_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @account: (out) (optional) (transfer full): the account
+ * @error: return location for a #GError
+ *
+ * Scopes the user never granted are %LANYARD_ERROR_INTERACTION_REQUIRED
+ * naming them (the refresh token stays); a refresh token the provider
+ * refuses is dropped (unless another process stored a newer one) and is
+ * %LANYARD_ERROR_INTERACTION_REQUIRED too.
+ *
+ * Returns: (transfer full): the access token, %NULL on error
+ */
+LanyardAccessToken *
+lanyard_client_acquire_token_finish (LanyardClient   *self,
+                                     GAsyncResult    *result,
+                                     LanyardAccount **account,
+                                     GError         **error)
+{
+  TokenResult *token_result;
+  LanyardAccessToken *token;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_acquire_token_async, NULL);
+
+  token_result = propagate_result (result, error);
+  if (token_result == NULL)
+    return NULL;
+
+  if (account != NULL)
+    *account = g_steal_pointer (&token_result->account);
+  token = g_steal_pointer (&token_result->token);
+  token_result_free (token_result);
+
+  return token;
 }
 
 /**
@@ -405,16 +766,13 @@ silent_account_found_cb (GObject      *source,
  * @account_id: (nullable): the account's id, or %NULL for the most recent
  *   sign-in
  * @scopes: (nullable) (array zero-terminated=1): the scopes the access token
- *   must cover, or %NULL for the configured ones
+ *   must cover, or %NULL for the account's default token
  * @force_refresh: renew the access token even when the cached one is good
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the account
  * @user_data: data for @callback
  *
- * An access token without the user: the cached one when it covers @scopes
- * with more than five minutes left (no network at all), else a new one
- * from the refresh token. A rotated refresh token is saved before the
- * result is delivered; one refresh per account is in flight at a time.
+ * As lanyard_client_acquire_token_async(), handing back the account.
  */
 void
 lanyard_client_acquire_token_silent_async (LanyardClient       *self,
@@ -426,21 +784,13 @@ lanyard_client_acquire_token_silent_async (LanyardClient       *self,
                                            gpointer             user_data)
 {
   GTask *task;
-  SilentData *data;
 
   g_return_if_fail (LANYARD_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_client_acquire_token_silent_async);
-  /* A caller that cancels is answered at once; a shared refresh goes on. */
-  g_task_set_check_cancellable (task, TRUE);
-
-  data = g_new0 (SilentData, 1);
-  data->scopes = g_strdupv ((char **) scopes);
-  data->force_refresh = force_refresh;
-  g_task_set_task_data (task, data, (GDestroyNotify) silent_data_free);
-
-  lanyard_client_get_account_async (self, account_id, cancellable, silent_account_found_cb, task);
+  start_silent (self, task, account_id, scopes,
+                force_refresh ? LANYARD_TOKEN_FORCE_REFRESH : LANYARD_TOKEN_FLAGS_NONE);
 }
 
 /**
@@ -449,28 +799,30 @@ lanyard_client_acquire_token_silent_async (LanyardClient       *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * When the provider refuses the refresh token (`invalid_grant`), it is
- * dropped and the error is %LANYARD_ERROR_INTERACTION_REQUIRED: sign in
- * again.
+ * Errors as for lanyard_client_acquire_token_finish().
  *
  * Returns: (transfer full): the account, whose
- *   lanyard_account_get_access_token() is usable; %NULL on error
+ *   lanyard_account_get_access_token() is the most recently added token
+ *   (not necessarily the one for the scopes asked: use
+ *   lanyard_client_acquire_token_async() for that); %NULL on error
  */
 LanyardAccount *
 lanyard_client_acquire_token_silent_finish (LanyardClient  *self,
                                             GAsyncResult   *result,
                                             GError        **error)
 {
+  TokenResult *token_result;
   LanyardAccount *account;
-  GError *local_error = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_acquire_token_silent_async, NULL);
 
-  /* GTask reports a cancellation as G_IO_ERROR_CANCELLED: ours is LANYARD_ERROR_CANCELLED. */
-  account = g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+  token_result = propagate_result (result, error);
+  if (token_result == NULL)
+    return NULL;
+
+  account = g_steal_pointer (&token_result->account);
+  token_result_free (token_result);
 
   return account;
 }

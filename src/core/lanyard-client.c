@@ -51,6 +51,8 @@ lanyard_client_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->browser);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->session_ca_file, g_free);
+  g_clear_pointer (&self->account_sessions, g_hash_table_unref);
   g_clear_pointer (&self->session_accounts, g_hash_table_unref);
   g_clear_object (&self->accounts);
 
@@ -140,6 +142,7 @@ static void
 lanyard_client_init (LanyardClient *self)
 {
   self->session_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->account_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_ptr_array_unref);
   self->accounts = g_list_store_new (LANYARD_TYPE_ACCOUNT);
@@ -210,6 +213,40 @@ lanyard_client_get_session (LanyardClient  *self,
   return self->session;
 }
 
+SoupSession *
+lanyard_client_get_account_session (LanyardClient   *self,
+                                    LanyardAccount  *account,
+                                    GError         **error)
+{
+  const char *ca_file = lanyard_account_get_ca_file (account);
+  SoupSession *session;
+
+  /* A CA file given now (flag, variable, setting) wins over the remembered one. */
+  if (self->config->ca_file != NULL || ca_file == NULL)
+    return lanyard_client_get_session (self, error);
+
+  if (self->session == NULL)
+    {
+      self->session = lanyard_http_session_new (ca_file, error);
+      self->session_ca_file = g_strdup (ca_file);
+      return self->session;
+    }
+
+  if (g_strcmp0 (self->session_ca_file, ca_file) == 0)
+    return self->session;
+
+  session = g_hash_table_lookup (self->account_sessions, ca_file);
+  if (session == NULL)
+    {
+      session = lanyard_http_session_new (ca_file, error);
+      if (session == NULL)
+        return NULL;
+      g_hash_table_insert (self->account_sessions, g_strdup (ca_file), session);
+    }
+
+  return session;
+}
+
 /* ------------------------------------------------------------------ provider */
 
 static void
@@ -250,6 +287,31 @@ lanyard_client_load_provider_async (LanyardClient       *self,
 
   authority = lanyard_authority_parse (authority_text, &error);
   if (authority == NULL || !(session = lanyard_client_get_session (self, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  lanyard_provider_load_async (session, authority, cancellable, provider_loaded_cb,
+                               g_steal_pointer (&task));
+}
+
+void
+lanyard_client_load_account_provider_async (LanyardClient       *self,
+                                            LanyardAccount      *account,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(LanyardAuthority) authority = NULL;
+  GError *error = NULL;
+  SoupSession *session;
+
+  g_task_set_source_tag (task, lanyard_client_load_provider_async);
+
+  authority = lanyard_authority_parse (lanyard_account_get_authority (account), &error);
+  if (authority == NULL || !(session = lanyard_client_get_account_session (self, account, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -610,6 +672,18 @@ find_account (LanyardClient *self,
     }
 
   return FALSE;
+}
+
+LanyardAccount *
+lanyard_client_lookup_tracked_account (LanyardClient *self,
+                                       const char    *account_id)
+{
+  guint position;
+
+  if (!find_account (self, account_id, &position))
+    return NULL;
+
+  return g_list_model_get_item (G_LIST_MODEL (self->accounts), position);
 }
 
 void

@@ -106,11 +106,38 @@ gboolean        lanyard_client_supports_device_sign_in_finish (LanyardClient    
                                                                GAsyncResult        *result,
                                                                GError             **error);
 
-/* An account (@account_id NULL = the most recent sign-in) whose access token
- * covers @scopes with more than 5 minutes left: from the keyring without any
- * network when it has one, else renewed with its refresh token (rotation saved
- * before returning; one refresh in flight per account). invalid_grant drops the
- * refresh token and fails with LANYARD_ERROR_INTERACTION_REQUIRED. */
+typedef enum {
+  LANYARD_TOKEN_FLAGS_NONE    = 0,
+  LANYARD_TOKEN_FORCE_REFRESH = 1 << 0,  /* renew even when a cached token would do */
+} LanyardTokenFlags;
+
+/* An access token for @scopes (NULL or empty = the account's default token,
+ * the one its sign-in got) of @account_id (NULL = the most recent sign-in):
+ * from the account's token cache without any network when a token whose
+ * granted scopes cover @scopes has more than 5 minutes left, else redeemed
+ * with the refresh token for exactly that scope set and added to the cache
+ * (other resources' tokens stay). One refresh in flight per (account, scope
+ * set) in this process, and per account across processes (a file lock; the
+ * keyring is read again after waiting). Scopes the user never granted:
+ * LANYARD_ERROR_INTERACTION_REQUIRED naming them, the refresh token kept. A
+ * dead refresh token: INTERACTION_REQUIRED, and it is dropped — unless
+ * another process stored a newer one meanwhile. @account (optional) receives
+ * the account. The token is opaque: never parsed nor validated here. */
+void                lanyard_client_acquire_token_async  (LanyardClient       *self,
+                                                         const char          *account_id,
+                                                         const char * const  *scopes,
+                                                         LanyardTokenFlags    flags,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+LanyardAccessToken *lanyard_client_acquire_token_finish (LanyardClient       *self,
+                                                         GAsyncResult        *result,
+                                                         LanyardAccount     **account,
+                                                         GError             **error);
+
+/* As lanyard_client_acquire_token_async(), returning the account (whose
+ * lanyard_account_get_access_token() is then the most recently added token,
+ * not necessarily the one for @scopes: use the above for that). */
 void            lanyard_client_acquire_token_silent_async  (LanyardClient       *self,
                                                             const char          *account_id,
                                                             const char * const  *scopes,

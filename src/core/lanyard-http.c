@@ -34,9 +34,11 @@ lanyard_http_session_new (const char  *ca_file,
   if (ca_file != NULL && *ca_file != '\0')
     {
       g_autoptr(GError) local_error = NULL;
+      /* GTlsFileDatabase takes absolute paths only; --ca-file corp.pem is fine. */
+      g_autofree char *path = g_canonicalize_filename (ca_file, NULL);
 
       /* libsoup ignores SSL_CERT_FILE: the CA file replaces the system trust. */
-      database = g_tls_file_database_new (ca_file, &local_error);
+      database = g_tls_file_database_new (path, &local_error);
       if (database == NULL)
         {
           g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,

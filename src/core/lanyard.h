@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "lanyard-access-token.h"
 #include "lanyard-account.h"
 #include "lanyard-account-store.h"
 #include "lanyard-authority.h"

@@ -85,6 +85,10 @@ struct _LanyardFakeProvider {
   GHashTable             *refresh_tokens;   /* live refresh tokens (set) */
   GHashTable             *revoked;          /* tokens revoked at /revoke (set) */
   GHashTable             *grant_counts;     /* grant_type → GUINT_TO_POINTER */
+  GHashTable             *token_scopes;     /* access token → the scope it was asked for */
+  GPtrArray              *refresh_scopes;   /* the scope of each refresh ("" = none) */
+  gboolean                echo_scope;
+  char                   *ungranted_scope;
   guint                   serial;
 
   GPtrArray              *held;             /* HeldRequest */
@@ -411,7 +415,8 @@ static void
 issue_tokens (LanyardFakeProvider *self,
               SoupServerMessage   *msg,
               const char          *nonce,
-              const char          *refresh_token)
+              const char          *refresh_token,
+              const char          *scope)
 {
   g_autoptr(JsonObject) object = json_object_new ();
   g_autofree char *access_token = new_secret (self, "at");
@@ -430,6 +435,9 @@ issue_tokens (LanyardFakeProvider *self,
   json_object_set_int_member (object, "expires_in", self->access_token_lifetime);
   json_object_set_string_member (object, "refresh_token", refresh_token);
   json_object_set_string_member (object, "id_token", id_token);
+  if (self->echo_scope && scope != NULL)
+    json_object_set_string_member (object, "scope", scope);
+  g_hash_table_insert (self->token_scopes, g_strdup (access_token), g_strdup (scope != NULL ? scope : ""));
 
   json_object_iter_init (&iter, self->token_extra);
   while (json_object_iter_next (&iter, &name, &node))
@@ -487,13 +495,27 @@ serve_token (LanyardFakeProvider *self,
         }
 
       grant->used = TRUE;
-      issue_tokens (self, msg, grant->nonce, NULL);
+      issue_tokens (self, msg, grant->nonce, NULL, NULL);
       return;
     }
 
   if (g_strcmp0 (grant_type, "refresh_token") == 0)
     {
       const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
+      const char *scope = g_hash_table_lookup (form, "scope");
+
+      g_ptr_array_add (self->refresh_scopes, g_strdup (scope != NULL ? scope : ""));
+      if (self->ungranted_scope != NULL && scope != NULL)
+        {
+          g_auto(GStrv) asked = g_strsplit (scope, " ", -1);
+
+          if (g_strv_contains ((const char * const *) asked, self->ungranted_scope))
+            {
+              reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_scope",
+                                 "The user has not consented to this scope");
+              return;
+            }
+        }
 
       if (refresh_token == NULL || !g_hash_table_contains (self->refresh_tokens, refresh_token))
         {
@@ -505,11 +527,11 @@ serve_token (LanyardFakeProvider *self,
       if (self->rotate_refresh_tokens)
         {
           g_hash_table_remove (self->refresh_tokens, refresh_token);
-          issue_tokens (self, msg, NULL, NULL);
+          issue_tokens (self, msg, NULL, NULL, scope);
         }
       else
         {
-          issue_tokens (self, msg, NULL, refresh_token);
+          issue_tokens (self, msg, NULL, refresh_token, scope);
         }
       return;
     }
@@ -537,7 +559,7 @@ serve_token (LanyardFakeProvider *self,
       if (answer == NULL)
         {
           g_hash_table_remove (self->device_codes, device_code);
-          issue_tokens (self, msg, NULL, NULL);
+          issue_tokens (self, msg, NULL, NULL, NULL);
           return;
         }
 
@@ -769,6 +791,8 @@ lanyard_fake_provider_new (void)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->revoked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->grant_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->token_scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->refresh_scopes = g_ptr_array_new_with_free_func (g_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_request_free);
   self->hung = g_ptr_array_new_with_free_func (g_object_unref);
   self->log = g_ptr_array_new_with_free_func (g_free);
@@ -852,6 +876,9 @@ lanyard_fake_provider_free (LanyardFakeProvider *self)
   g_hash_table_unref (self->refresh_tokens);
   g_hash_table_unref (self->revoked);
   g_hash_table_unref (self->grant_counts);
+  g_clear_pointer (&self->token_scopes, g_hash_table_unref);
+  g_clear_pointer (&self->refresh_scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->ungranted_scope, g_free);
   g_ptr_array_unref (self->log);
   g_queue_free_full (self->device_answers, g_free);
   json_object_unref (self->device_extra);
@@ -1609,4 +1636,32 @@ lanyard_fake_lookup_stored (const char *account_id)
   g_assert_no_error (error);
 
   return account;
+}
+
+void
+lanyard_fake_provider_set_echo_scope (LanyardFakeProvider *self,
+                                      gboolean             echo)
+{
+  self->echo_scope = echo;
+}
+
+void
+lanyard_fake_provider_set_ungranted_scope (LanyardFakeProvider *self,
+                                           const char          *scope)
+{
+  g_free (self->ungranted_scope);
+  self->ungranted_scope = g_strdup (scope);
+}
+
+GPtrArray *
+lanyard_fake_provider_get_refresh_scopes (LanyardFakeProvider *self)
+{
+  return self->refresh_scopes;
+}
+
+const char *
+lanyard_fake_provider_get_access_token_scope (LanyardFakeProvider *self,
+                                              const char          *access_token)
+{
+  return g_hash_table_lookup (self->token_scopes, access_token);
 }

@@ -105,6 +105,18 @@ void   lanyard_fake_provider_set_id_token_func  (LanyardFakeProvider    *self,
 void   lanyard_fake_provider_set_request_func   (LanyardFakeProvider    *self,
                                                  LanyardFakeRequestFunc  func,
                                                  gpointer                user_data);
+/* Whether a refresh answer repeats the request's "scope" (default FALSE: it
+ * leaves it out, as RFC 6749 §5.1 allows when it equals the request). */
+void   lanyard_fake_provider_set_echo_scope      (LanyardFakeProvider *self,
+                                                  gboolean             echo);
+/* A refresh that asks for @scope answers invalid_scope (never consented). */
+void   lanyard_fake_provider_set_ungranted_scope (LanyardFakeProvider *self,
+                                                  const char          *scope);
+/* The "scope" of every refresh request, in order ("" when it had none). */
+GPtrArray  *lanyard_fake_provider_get_refresh_scopes     (LanyardFakeProvider *self);
+/* The scope parameter @access_token was issued for ("" for none, NULL if unknown). */
+const char *lanyard_fake_provider_get_access_token_scope (LanyardFakeProvider *self,
+                                                          const char          *access_token);
 /* Authorize answers with this OAuth error instead of a code (NULL: a code). */
 void   lanyard_fake_provider_set_authorize_error (LanyardFakeProvider *self,
                                                   const char          *error,

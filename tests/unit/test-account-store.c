@@ -448,7 +448,7 @@ test_older_schema_version (void)
   g_assert_no_error (error);
 
   old_json = lanyard_account_to_json (old);
-  g_assert_true (g_str_has_prefix (old_json, "{\"version\":1,"));
+  g_assert_true (g_str_has_prefix (old_json, "{\"version\":2,"));
   old_json[11] = '0';
   out = run_tool (old_json, 0, "secret-tool", "store", "--label=Lanyard: older",
                   "xdg:schema", LANYARD_ACCOUNT_SCHEMA_NAME, "schema-version", "0",
@@ -496,7 +496,7 @@ test_list_skips_bad_items (void)
 
   store_raw_item ("Lanyard: broken", "broken", "{\"version\":1,\"access_token\":\"at-SECRET\"");
   future = lanyard_account_to_json (good);
-  g_assert_true (g_str_has_prefix (future, "{\"version\":1,"));
+  g_assert_true (g_str_has_prefix (future, "{\"version\":2,"));
   future[11] = '9';
   store_raw_item ("Lanyard: from the future", "future", future);
   g_assert_cmpuint (count_items (NULL, NULL), ==, 3);

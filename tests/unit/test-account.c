@@ -190,6 +190,7 @@ test_json_round_trip (void)
   g_autofree char *json = NULL;
   g_autofree char *json_again = NULL;
   const char *scopes[] = { "openid", "profile", "offline_access", "api://x/read", NULL };
+  const char *api_scopes[] = { "api://x/read", NULL };
   gint64 version = 0;
 
   lanyard_account_set_tokens (account, ACCESS_TOKEN, 1900000000, REFRESH_TOKEN, ID_TOKEN, scopes);
@@ -198,9 +199,10 @@ test_json_round_trip (void)
   json = lanyard_account_to_json (account);
   stored = parse (json);
   g_assert_true (lanyard_json_get_int (stored, "version", &version));
-  g_assert_cmpint (version, ==, 1);
+  g_assert_cmpint (version, ==, 2);
   g_assert_cmpint (version, ==, LANYARD_ACCOUNT_JSON_VERSION);
-  g_assert_true (json_object_has_member (stored, "access_token_expires_at"));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (stored, "access_tokens")));
+  g_assert_false (json_object_has_member (stored, "access_token"));
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (stored, "claims")));
   g_assert_false (json_object_has_member (stored, "session_only"));
 
@@ -218,7 +220,8 @@ test_json_round_trip (void)
   g_assert_cmpstr (lanyard_account_get_refresh_token (copy), ==, REFRESH_TOKEN);
   g_assert_cmpstr (lanyard_account_get_id_token (copy), ==, ID_TOKEN);
   g_assert_cmpint (lanyard_account_get_access_token_expires_at (copy), ==, 1900000000);
-  g_assert_cmpstrv (lanyard_account_get_scopes (copy), scopes);
+  /* Granted scopes never list the ones that only shape the ID token. */
+  g_assert_cmpstrv (lanyard_account_get_scopes (copy), api_scopes);
   g_assert_true (json_object_equal (lanyard_account_get_claims (copy), lanyard_account_get_claims (account)));
   /* Session-only is about where an account lives now, not part of it. */
   g_assert_false (lanyard_account_get_session_only (copy));
@@ -246,6 +249,7 @@ test_json_round_trip_minimal (void)
   g_assert_null (lanyard_account_get_scopes (copy)[0]);
 }
 
+#define GOOD_CLAIMS_FOR_CACHE "{\"iss\":\"https://idp.example\",\"sub\":\"s\"}"
 #define GOOD_CLAIMS "{\"iss\":\"https://idp.example\",\"sub\":\"s\"}"
 
 static void
@@ -306,7 +310,8 @@ test_json_duplicate_keys (void)
   g_autofree char *json = NULL;
   const char *duplicates[] = {
     "\"version\":1,",
-    "\"access_token\":\"other\",",
+    "\"refresh_token\":\"other\",",
+    "\"access_tokens\":[],",
     "\"id\":\"someone-else\",",
     "\"claims\":{\"iss\":\"x\",\"sub\":\"y\"},",
   };
@@ -345,13 +350,13 @@ test_json_versions (void)
     const char *version;
     const char *message;
   } cases[] = {
-    { "2", "stored account has version 2, newer than this Lanyard" },
+    { "3", "stored account has version 3, newer than this Lanyard" },
     { "1000", "stored account has version 1000, newer than this Lanyard" },
     { "0", NULL },
     { "-1", NULL },
   };
 
-  g_assert_true (g_str_has_prefix (json, "{\"version\":1,"));
+  g_assert_true (g_str_has_prefix (json, "{\"version\":2,"));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -359,7 +364,7 @@ test_json_versions (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(LanyardAccount) parsed = NULL;
 
-      g_string_replace (changed, "{\"version\":1,", "", 1);
+      g_string_replace (changed, "{\"version\":2,", "", 1);
       g_string_prepend (changed, ",");
       g_string_prepend (changed, cases[i].version);
       g_string_prepend (changed, "{\"version\":");
@@ -444,6 +449,203 @@ test_scope_coverage (void)
   lanyard_account_set_tokens (account, ACCESS_TOKEN, now + 3600, NULL, NULL, NULL);
   g_assert_true (lanyard_account_has_valid_access_token (account, oidc_only, now, 300));
   g_assert_false (lanyard_account_has_valid_access_token (account, read, now, 300));
+}
+
+static LanyardAccessToken *
+token_for (const char *token,
+           gint64      expires_at,
+           const char *granted,
+           const char *requested)
+{
+  g_auto(GStrv) granted_v = g_strsplit (granted, " ", -1);
+  g_auto(GStrv) requested_v = g_strsplit (requested, " ", -1);
+
+  return lanyard_access_token_new (token, "Bearer", expires_at,
+                                   (const char * const *) granted_v,
+                                   (const char * const *) requested_v);
+}
+
+static const char *
+lookup_token (LanyardAccount *account,
+              const char     *scopes,
+              gint64          now)
+{
+  g_auto(GStrv) wanted = g_strsplit (scopes, " ", -1);
+  LanyardAccessToken *token = lanyard_account_lookup_access_token (account, (const char * const *) wanted,
+                                                                   now, 300);
+
+  return token != NULL ? lanyard_access_token_get_token (token) : NULL;
+}
+
+/* One token per resource: adding one for another API keeps the first. */
+static void
+test_cache_per_resource (void)
+{
+  g_autoptr(LanyardAccount) account = account_for (GOOD_CLAIMS_FOR_CACHE);
+  g_autoptr(LanyardAccessToken) a = token_for ("at-A", 1900000000, "api://a/read", "api://a/read");
+  g_autoptr(LanyardAccessToken) b = token_for ("at-B", 1900000000, "api://b/write", "openid api://b/write");
+  g_autoptr(LanyardAccessToken) a2 = token_for ("at-A2", 1900000000, "api://a/read api://a/write",
+                                                "api://a/read api://a/write");
+  g_autoptr(LanyardAccessToken) expired = token_for ("at-C", 1000, "api://c/x", "api://c/x");
+  const gint64 now = 1800000000;
+
+  lanyard_account_add_access_token (account, a);
+  lanyard_account_add_access_token (account, b);
+  g_assert_cmpuint (lanyard_account_get_access_tokens (account)->len, ==, 2);
+  g_assert_cmpstr (lookup_token (account, "api://a/read", now), ==, "at-A");
+  g_assert_cmpstr (lookup_token (account, "api://b/write offline_access", now), ==, "at-B");
+  /* No single token covers both APIs; none covers a scope never granted. */
+  g_assert_null (lookup_token (account, "api://a/read api://b/write", now));
+  g_assert_null (lookup_token (account, "api://a/write", now));
+  /* Nothing with less than the minimum lifetime left. */
+  g_assert_null (lookup_token (account, "api://a/read", 1900000000 - 300));
+
+  /* A token with more scopes of the same resource supersedes the old one. */
+  lanyard_account_add_access_token (account, a2);
+  g_assert_cmpuint (lanyard_account_get_access_tokens (account)->len, ==, 2);
+  g_assert_cmpstr (lookup_token (account, "api://a/read", now), ==, "at-A2");
+  g_assert_cmpstr (lookup_token (account, "api://a/write", now), ==, "at-A2");
+  g_assert_cmpstr (lookup_token (account, "api://b/write", now), ==, "at-B");
+
+  /* Expired tokens leave the cache when another is added. */
+  lanyard_account_add_access_token (account, expired);
+  lanyard_account_add_access_token (account, a);
+  g_assert_cmpuint (lanyard_account_get_access_tokens (account)->len, ==, 2);
+}
+
+/* No scopes asked: the token asked for with no API scope (the sign-in's). */
+static void
+test_cache_default_token (void)
+{
+  g_autoptr(LanyardAccount) account = account_for (GOOD_CLAIMS_FOR_CACHE);
+  g_autoptr(LanyardAccessToken) signed_in = token_for ("at-sign-in", 1900000000, "openid profile offline_access",
+                                                       "openid profile offline_access");
+  g_autoptr(LanyardAccessToken) api = token_for ("at-api", 1900000000, "api://a/read", "api://a/read");
+
+  lanyard_account_add_access_token (account, signed_in);
+  lanyard_account_add_access_token (account, api);
+  g_assert_cmpstr (lookup_token (account, "", 1800000000), ==, "at-sign-in");
+  g_assert_cmpstr (lookup_token (account, "openid profile", 1800000000), ==, "at-sign-in");
+  g_assert_cmpstr (lookup_token (account, "api://a/read", 1800000000), ==, "at-api");
+  g_assert_cmpstrv (lanyard_access_token_get_scopes (signed_in), (const char *[]) { NULL });
+}
+
+static void
+test_cache_entra_rules (void)
+{
+  g_autoptr(LanyardAccount) account = entra_account ();
+  g_autoptr(LanyardAccessToken) graph = token_for ("at-graph", 1900000000, "User.Read profile openid email",
+                                                   "User.Read");
+  g_autoptr(LanyardAccessToken) api = token_for ("at-api", 1900000000, "api://x/read api://x/write",
+                                                 "api://x/.default");
+  const char *graph_scopes[] = { "User.Read", "email", NULL };
+  const gint64 now = 1800000000;
+  g_autofree char *resource = NULL;
+  g_autofree char *key = NULL;
+
+  g_assert_true (lanyard_account_is_entra (account));
+  lanyard_account_add_access_token (account, graph);
+  lanyard_account_add_access_token (account, api);
+
+  /* openid, profile, offline_access are never an access token's scopes. */
+  g_assert_cmpstrv (lanyard_access_token_get_scopes (graph), graph_scopes);
+  /* User.Read is Microsoft Graph's, however it is spelt. */
+  g_assert_cmpstr (lookup_token (account, "User.Read", now), ==, "at-graph");
+  g_assert_cmpstr (lookup_token (account, "https://graph.microsoft.com/User.Read openid", now), ==, "at-graph");
+  g_assert_null (lookup_token (account, "Mail.Read", now));
+  /* <resource>/.default is covered by a token of that resource. */
+  g_assert_cmpstr (lookup_token (account, "api://x/.default", now), ==, "at-api");
+  g_assert_cmpstr (lookup_token (account, "api://x/write", now), ==, "at-api");
+  g_assert_null (lookup_token (account, "api://y/.default", now));
+  g_assert_cmpstr (lookup_token (account, "https://graph.microsoft.com/.default", now), ==, "at-graph");
+
+  resource = lanyard_scope_get_resource ("api://1234/access_as_user", TRUE);
+  g_assert_cmpstr (resource, ==, "api://1234");
+  g_clear_pointer (&resource, g_free);
+  resource = lanyard_scope_get_resource ("https://contoso.example/orders/read", FALSE);
+  g_assert_cmpstr (resource, ==, "https://contoso.example/orders");
+  g_clear_pointer (&resource, g_free);
+  resource = lanyard_scope_get_resource ("User.Read", TRUE);
+  g_assert_cmpstr (resource, ==, "https://graph.microsoft.com");
+  g_clear_pointer (&resource, g_free);
+  g_assert_null (lanyard_scope_get_resource ("User.Read", FALSE));
+  g_assert_null (lanyard_scope_get_resource ("api://x", FALSE));
+
+  key = lanyard_scope_set_key ((const char *[]) { "openid", "b", "a", "b", "offline_access", NULL }, FALSE);
+  g_assert_cmpstr (key, ==, "a b");
+}
+
+/* Version 1 held one access token: it is migrated, not dropped. */
+static void
+test_json_migrate_version_1 (void)
+{
+  g_autoptr(LanyardAccount) account = entra_account ();
+  g_autoptr(LanyardAccount) migrated = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonArray) scopes = json_array_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1 = NULL;
+  g_autofree char *v2 = NULL;
+  const char *expected_scopes[] = { "api://x/read", NULL };
+  GPtrArray *tokens;
+
+  lanyard_account_set_refresh_token (account, REFRESH_TOKEN, ID_TOKEN);
+  v2 = lanyard_account_to_json (account);
+  object = parse (v2);
+  json_object_set_int_member (object, "version", 1);
+  json_object_remove_member (object, "access_tokens");
+  json_object_set_string_member (object, "access_token", ACCESS_TOKEN);
+  json_object_set_int_member (object, "access_token_expires_at", 1900000000);
+  json_array_add_string_element (scopes, "openid");
+  json_array_add_string_element (scopes, "api://x/read");
+  json_object_set_array_member (object, "scopes", json_array_ref (scopes));
+  root = json_node_init_object (json_node_alloc (), object);
+  v1 = json_to_string (root, FALSE);
+
+  migrated = lanyard_account_new_from_json (v1, &error);
+  g_assert_no_error (error);
+  tokens = lanyard_account_get_access_tokens (migrated);
+  g_assert_cmpuint (tokens->len, ==, 1);
+  g_assert_cmpstr (lanyard_access_token_get_token (g_ptr_array_index (tokens, 0)), ==, ACCESS_TOKEN);
+  g_assert_cmpint (lanyard_access_token_get_expires_at (g_ptr_array_index (tokens, 0)), ==, 1900000000);
+  g_assert_cmpstrv (lanyard_access_token_get_scopes (g_ptr_array_index (tokens, 0)), expected_scopes);
+  g_assert_cmpstr (lanyard_account_get_refresh_token (migrated), ==, REFRESH_TOKEN);
+  g_assert_cmpstr (lookup_token (migrated, "api://x/read", 1800000000), ==, ACCESS_TOKEN);
+
+  g_free (v2);
+  v2 = lanyard_account_to_json (migrated);
+  g_assert_true (g_str_has_prefix (v2, "{\"version\":2,"));
+  g_assert_null (strstr (v2, "\"access_token\""));
+}
+
+static void
+test_json_cache_round_trip (void)
+{
+  g_autoptr(LanyardAccount) account = account_for (GOOD_CLAIMS_FOR_CACHE);
+  g_autoptr(LanyardAccount) copy = NULL;
+  g_autoptr(LanyardAccessToken) a = token_for ("at-A", 1900000000, "a:read", "a:read");
+  g_autoptr(LanyardAccessToken) b = token_for ("at-B", 1900000001, "b:write b:read", "b:read b:write");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json_again = NULL;
+
+  lanyard_account_add_access_token (account, a);
+  lanyard_account_add_access_token (account, b);
+  lanyard_account_set_connection (account, "/etc/corp/ca.pem", "127.0.0.1", 8400, "/cb");
+  json = lanyard_account_to_json (account);
+  copy = lanyard_account_new_from_json (json, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (lanyard_account_get_access_tokens (copy)->len, ==, 2);
+  g_assert_cmpstr (lookup_token (copy, "a:read", 1800000000), ==, "at-A");
+  g_assert_cmpstr (lookup_token (copy, "b:read", 1800000000), ==, "at-B");
+  g_assert_cmpstr (lanyard_account_get_ca_file (copy), ==, "/etc/corp/ca.pem");
+  g_assert_cmpstr (lanyard_account_get_redirect_host (copy), ==, "127.0.0.1");
+  g_assert_cmpuint (lanyard_account_get_redirect_port (copy), ==, 8400);
+  g_assert_cmpstr (lanyard_account_get_redirect_path (copy), ==, "/cb");
+  json_again = lanyard_account_to_json (copy);
+  g_assert_cmpstr (json_again, ==, json);
 }
 
 static void
@@ -594,6 +796,11 @@ main (int   argc,
   g_test_add_func ("/lanyard/account/json/versions", test_json_versions);
   g_test_add_func ("/lanyard/account/tokens/validity", test_token_validity);
   g_test_add_func ("/lanyard/account/tokens/scope-coverage", test_scope_coverage);
+  g_test_add_func ("/lanyard/account/cache/per-resource", test_cache_per_resource);
+  g_test_add_func ("/lanyard/account/cache/default-token", test_cache_default_token);
+  g_test_add_func ("/lanyard/account/cache/entra-rules", test_cache_entra_rules);
+  g_test_add_func ("/lanyard/account/json/migrate-version-1", test_json_migrate_version_1);
+  g_test_add_func ("/lanyard/account/json/cache-round-trip", test_json_cache_round_trip);
   g_test_add_func ("/lanyard/account/notify", test_notify);
   g_test_add_func ("/lanyard/account/set-claims-other-user", test_set_claims_other_user);
   g_test_add_func ("/lanyard/account/no-tokens-in-logs", test_no_tokens_in_logs);

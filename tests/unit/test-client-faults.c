@@ -1208,7 +1208,7 @@ test_cancel_one_of_two_waiters (Fixture       *fixture,
   lanyard_fake_provider_wait_held (fixture->world.fake);
   lanyard_client_acquire_token_silent_async (fixture->world.client, NULL, NULL, TRUE, NULL,
                                              lanyard_test_store_result_cb, &other_slot);
-  while (((GPtrArray *) g_hash_table_lookup (fixture->world.client->refreshes, ACCOUNT_ID))->len < 2)
+  while (((GPtrArray *) g_hash_table_lookup (fixture->world.client->refreshes, ACCOUNT_ID "\n"))->len < 2)
     lanyard_fake_spin (5);
 
   /* The first caller leaves; the second still gets the shared refresh. */

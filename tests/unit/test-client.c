@@ -227,7 +227,8 @@ test_forced_refresh_rotation (Fixture       *fixture,
 static guint
 n_refresh_waiters (LanyardClient *client)
 {
-  GPtrArray *waiters = g_hash_table_lookup (client->refreshes, ACCOUNT_ID);
+  g_autofree char *key = g_strconcat (ACCOUNT_ID, "\n", NULL);
+  GPtrArray *waiters = g_hash_table_lookup (client->refreshes, key);
 
   return waiters != NULL ? waiters->len : 0;
 }
