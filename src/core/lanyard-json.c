@@ -765,6 +765,17 @@ lanyard_json_to_string (JsonNode *node)
   return g_string_free (out, FALSE);
 }
 
+/**
+ * lanyard_output_json:
+ * @node: the JSON to write
+ * @pretty: indent by two spaces
+ *
+ * JSON text for @node that can go to a terminal as is: the characters
+ * lanyard_clean_text() replaces are written as `\u` escapes (read back as
+ * the same string), and numbers are written as JSON.
+ *
+ * Returns: (transfer full): the JSON text
+ */
 char *
 lanyard_output_json (JsonNode *node,
                     gboolean  pretty)

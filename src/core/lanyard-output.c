@@ -11,6 +11,18 @@
 #include "lanyard-json.h"
 #include "lanyard-output.h"
 
+/**
+ * lanyard_clean_text:
+ * @text: (nullable): text written by a provider: a claim, a user name, an
+ *   error description
+ *
+ * Text a provider wrote, made safe to print on a terminal or show in a
+ * label: every C0 and C1 control character, DEL, bidirectional override
+ * (U+202A–U+202E) and isolate (U+2066–U+2069) is replaced by U+FFFD; tab,
+ * newline and carriage return by a space; invalid UTF-8 is made valid.
+ *
+ * Returns: (transfer full) (nullable): the cleaned text; %NULL for %NULL
+ */
 char *
 lanyard_clean_text (const char *text)
 {
