@@ -14,6 +14,8 @@
 set -uo pipefail
 
 ROOT=$BENCH_ROOT OUT=$BENCH_OUT ITER=$BENCH_ITER WARMUP=$BENCH_WARMUP CLI=$BENCH_CLI
+# --baseline: another build's lanyard-cli and app, run as the "-base" contenders
+BASE_CLI=${BENCH_BASE_CLI:-} BASE_APP=${BENCH_BASE_APP:-}
 APP=${BENCH_APP:-} TOOLS=$BENCH_TOOLS
 BENCH=$ROOT/tests/bench
 RAW=$OUT/raw.jsonl
@@ -138,6 +140,14 @@ signin() { # signin CONTENDER ITER
     lanyard-warm)
       run_one signin "$1" "$2" XDG_CACHE_HOME="$WARM_CACHE" LANYARD_CA_FILE="$CA" -- \
         "$BENCH/lanyard-flow.sh" "$CLI" "$ISSUER" "$CLIENT_ID" ;;
+    lanyard-cold-base)
+      local c
+      c=$(mktemp -d "$COLD_BASE/XXXXXX")
+      run_one signin "$1" "$2" XDG_CACHE_HOME="$c" LANYARD_CA_FILE="$CA" -- \
+        "$BENCH/lanyard-flow.sh" "$BASE_CLI" "$ISSUER" "$CLIENT_ID" ;;
+    lanyard-warm-base)
+      run_one signin "$1" "$2" XDG_CACHE_HOME="$WARM_CACHE" LANYARD_CA_FILE="$CA" -- \
+        "$BENCH/lanyard-flow.sh" "$BASE_CLI" "$ISSUER" "$CLIENT_ID" ;;
     msal)
       run_one signin "$1" "$2" NODE_EXTRA_CA_CERTS="$CA" -- \
         node "$BENCH/msal-flow.mjs" --authority "$ISSUER" --client-id "$CLIENT_ID" --browser "$BROWSER" ;;
@@ -146,6 +156,7 @@ signin() { # signin CONTENDER ITER
   esac
 }
 SIGNIN_CONTENDERS=(lanyard-cold lanyard-warm msal curl)
+[ -n "$BASE_CLI" ] && SIGNIN_CONTENDERS+=(lanyard-cold-base lanyard-warm-base)
 
 say "1/4 sign-in + forced refresh: priming the warm cache with one sign-in"
 signin lanyard-warm -1 || exit 1
@@ -172,6 +183,10 @@ window_run() { # window_run CONTENDER ITER
       envs=(LANYARD_AUTHORITY="$ISSUER" LANYARD_CLIENT_ID="$CLIENT_ID" LANYARD_CA_FILE="$CA")
       [ -n "${BENCH_APP_SCHEMAS:-}" ] && envs+=(GSETTINGS_SCHEMA_DIR="$BENCH_APP_SCHEMAS")
       cmd=("$APP") ;;
+    lanyard-app-base)
+      envs=(LANYARD_AUTHORITY="$ISSUER" LANYARD_CLIENT_ID="$CLIENT_ID" LANYARD_CA_FILE="$CA")
+      [ -n "${BENCH_APP_SCHEMAS:-}" ] && envs+=(GSETTINGS_SCHEMA_DIR="$BENCH_APP_SCHEMAS")
+      cmd=("$BASE_APP") ;;
   esac
   local before after
   before=$(req_lines)
@@ -195,6 +210,7 @@ window_run() { # window_run CONTENDER ITER
 WINDOW_CONTENDERS=(bare)
 if [ -n "$APP" ] && [ -x "$APP" ]; then
   WINDOW_CONTENDERS+=(lanyard-app)
+  [ -n "$BASE_APP" ] && WINDOW_CONTENDERS+=(lanyard-app-base)
 else
   say "4/4 the Lanyard app is not built: measuring the bare window only"
 fi
@@ -217,10 +233,12 @@ silent() { # silent CONTENDER ITER
   case $1 in
     lanyard-token) run_one silent "$1" "$2" -- "$CLI" token ;;
     lanyard-token-account) run_one silent "$1" "$2" -- "$CLI" token --account "$ACCOUNT_ID" ;;
+    lanyard-token-base) run_one silent "$1" "$2" -- "$BASE_CLI" token ;;
     secret-tool) run_one silent "$1" "$2" -- secret-tool lookup xdg:schema dev.lanyard.Lanyard.Account account-id "$ACCOUNT_ID" ;;
   esac
 }
 SILENT_CONTENDERS=(lanyard-token secret-tool lanyard-token-account)
+[ -n "$BASE_CLI" ] && SILENT_CONTENDERS+=(lanyard-token-base)
 have=1
 for n in $BENCH_ACCOUNTS; do
   if [ "$n" -gt "$have" ]; then

@@ -227,6 +227,37 @@ for (const c of ['bare', 'lanyard-app']) {
 }
 if (window.bare?.gtk_after_paint_minus_x11_first_frame_s) p(`\nCheck of the method: the bare window's own first GdkFrameClock after-paint came ${ms(window.bare.gtk_after_paint_minus_x11_first_frame_s)} ms after the X server reported its first drawing.`);
 p();
+// ---------------------------------------------------------------- --baseline
+const baseline = [];
+if (config.baseline_cli) {
+  const pair = (label, section, c, metric, extra = () => true) => {
+    const now = stats(pick(section, c, extra).map(metric));
+    const base = stats(pick(section, `${c}-base`, extra).map(metric));
+    baseline.push({ label, now, base, ratio: ratio(now, base) });
+  };
+  const ff = (r) => (r.first_frame > 0 ? r.first_frame - r.exec : null);
+  pair('sign-in + refresh, cold cache: wall', 'signin', 'lanyard-cold', (r) => r.wall_s);
+  pair('sign-in + refresh, cold cache: peak RSS', 'signin', 'lanyard-cold', (r) => r.maxrss_kb);
+  pair('sign-in + refresh, warm cache: wall', 'signin', 'lanyard-warm', (r) => r.wall_s);
+  pair('sign-in + refresh, warm cache: peak RSS', 'signin', 'lanyard-warm', (r) => r.maxrss_kb);
+  for (const n of silentNs) {
+    pair(`\`token\`, ${n} account(s): wall`, 'silent', 'lanyard-token', (r) => r.wall_s, (r) => r.accounts === n);
+    pair(`\`token\`, ${n} account(s): peak RSS`, 'silent', 'lanyard-token', (r) => r.maxrss_kb, (r) => r.accounts === n);
+  }
+  if (config.baseline_app) {
+    pair('app: exec → first frame', 'window', 'lanyard-app', ff);
+    pair('app: peak RSS', 'window', 'lanyard-app', (r) => r.maxrss_kb);
+  }
+  p(`### Against the baseline build (${config.baseline_cli.replace(/\/src\/cli\/lanyard-cli$/, '')})`);
+  p();
+  p('| measure | this build | baseline | ratio |');
+  p('|---|---|---|---|');
+  for (const b of baseline) {
+    const f = /RSS/.test(b.label) ? mib : ms;
+    p(`| ${b.label} | ${f(b.now)} | ${f(b.base)} | ${rx(b.ratio)} |`);
+  }
+  p();
+}
 p('### Goals (ratios of medians, same run)');
 p();
 p('| goal | value | result |');
@@ -237,5 +268,5 @@ p(`Raw runs: ${join(out, 'raw.jsonl')}; per-run files: ${join(out, 'runs')}; JSO
 
 const report = lines.join('\n');
 writeFileSync(join(out, 'report.md'), `${report}\n`);
-writeFileSync(join(out, 'results.json'), `${JSON.stringify({ config, machine, versions, signin, silent, window, goals, runs }, null, 2)}\n`);
+writeFileSync(join(out, 'results.json'), `${JSON.stringify({ config, machine, versions, signin, silent, window, baseline, goals, runs }, null, 2)}\n`);
 console.log(report);

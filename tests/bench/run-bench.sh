@@ -11,6 +11,9 @@
 #   --iterations N   measured runs per contender (default 10)
 #   --out DIR        where the report, results.json and per-run files go
 #                    (default _build-bench/bench/<date-time>)
+#   --baseline DIR   also measure the lanyard-cli and app of another build directory (built
+#                    already, e.g. of the previous commit), interleaved with this one's, and
+#                    report the ratios: a change must keep them ≤ 1.05× (see README.md)
 #
 # Installs what is missing (Debian packages via build-aux/install-deps.sh and apt-get, `npm ci` in
 # tests/idp and tests/bench), builds lanyard-cli in _build-bench (release) and the app in
@@ -22,7 +25,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=$ROOT/tests/bench
-SMOKE=0 ITER='' OUT=''
+SMOKE=0 ITER='' OUT='' BASELINE=''
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) SMOKE=1 ;;
@@ -30,7 +33,9 @@ while [ $# -gt 0 ]; do
     --iterations=*) ITER=${1#*=} ;;
     --out) OUT=${2:?--out needs a directory}; shift ;;
     --out=*) OUT=${1#*=} ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    --baseline) BASELINE=${2:?--baseline needs a build directory}; shift ;;
+    --baseline=*) BASELINE=${1#*=} ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -86,6 +91,14 @@ if [ -f "$ROOT/src/app/meson.build" ]; then
   fi
 fi
 
+BASE_CLI='' BASE_APP=''
+if [ -n "$BASELINE" ]; then
+  BASELINE=$(cd "$BASELINE" && pwd) || exit 2
+  BASE_CLI=$BASELINE/src/cli/lanyard-cli
+  [ -x "$BASE_CLI" ] || { say "--baseline: $BASE_CLI is not built"; exit 2; }
+  [ -n "$APP" ] && [ -x "$BASELINE/src/app/lanyard" ] && BASE_APP=$BASELINE/src/app/lanyard
+fi
+
 TOOLS=$BUILD/tests-bench
 mkdir -p "$TOOLS"
 cc_tool() { # cc_tool NAME PKG... — rebuilds tests/bench/NAME.c when it changed
@@ -103,8 +116,11 @@ cc_tool keyring-fill libsecret-1 json-glib-1.0
 cc_tool loopback-catch
 
 jq -n --arg root "$ROOT" --arg cli "$CLI" --arg app "$APP" --argjson smoke "$SMOKE" \
+  --arg base_cli "$BASE_CLI" --arg base_app "$BASE_APP" \
   --argjson iterations "$ITER" --argjson warmup "$WARMUP" --arg accounts "$ACCOUNTS" \
   '{root: $root, cli: $cli, app: (if $app == "" then null else $app end), smoke: ($smoke == 1),
+    baseline_cli: (if $base_cli == "" then null else $base_cli end),
+    baseline_app: (if $base_app == "" then null else $base_app end),
     iterations: $iterations, warmup: $warmup, accounts: ($accounts | split(" ") | map(tonumber))}' >"$OUT/config.json"
 
 # ---------------------------------------------------------------- measure, then report
@@ -112,7 +128,7 @@ say "measuring ($ITER iteration(s), warm-up $WARMUP, accounts: $ACCOUNTS); load 
 rc=0
 env BENCH_ROOT="$ROOT" BENCH_OUT="$OUT" BENCH_ITER="$ITER" BENCH_WARMUP="$WARMUP" \
   BENCH_ACCOUNTS="$ACCOUNTS" BENCH_CLI="$CLI" BENCH_APP="$APP" BENCH_APP_SCHEMAS="$APP_SCHEMAS" \
-  BENCH_TOOLS="$TOOLS" LANYARD_TEST_DISPLAY=1 \
+  BENCH_TOOLS="$TOOLS" BENCH_BASE_CLI="$BASE_CLI" BENCH_BASE_APP="$BASE_APP" LANYARD_TEST_DISPLAY=1 \
   "$ROOT/tests/session/lanyard-test-session" bash "$BENCH/bench-session.sh" || rc=$?
 
 if [ -s "$OUT/raw.jsonl" ]; then
