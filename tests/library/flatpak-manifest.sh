@@ -41,7 +41,9 @@ for m in $(q '.modules[].buildsystem'); do
 done
 
 if command -v flatpak-builder >/dev/null 2>&1; then
-  if (cd "$ROOT/build-aux" && flatpak-builder --show-manifest dev.lanyard.Lanyard.json) >"$T/show.json" 2>"$T/show.err"; then
+  # from a copy: flatpak-builder leaves a .flatpak-builder directory where it runs
+  mkdir -p "$T/fp" && cp "$M" "$T/fp/"
+  if (cd "$T/fp" && flatpak-builder --show-manifest dev.lanyard.Lanyard.json) >"$T/show.json" 2>"$T/show.err"; then
     pass "flatpak-builder --show-manifest reads it"
   else
     fail "flatpak-builder --show-manifest reads it" "$(cat "$T/show.err")"
