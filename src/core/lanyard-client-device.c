@@ -365,6 +365,17 @@ support_provider_ready_cb (GObject      *source,
                            lanyard_provider_get_device_authorization_endpoint (provider) != NULL);
 }
 
+/**
+ * lanyard_client_supports_device_sign_in_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Finds out whether the configured provider offers sign-in on another
+ * device (a `device_authorization_endpoint` in its discovery document, from
+ * the cache when fresh; Entra authorities always do).
+ */
 void
 lanyard_client_supports_device_sign_in_async (LanyardClient       *self,
                                               GCancellable        *cancellable,
@@ -381,6 +392,18 @@ lanyard_client_supports_device_sign_in_async (LanyardClient       *self,
                                       support_provider_ready_cb, g_steal_pointer (&task));
 }
 
+/**
+ * lanyard_client_supports_device_sign_in_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * The result of lanyard_client_supports_device_sign_in_async().
+ *
+ * Returns: %TRUE when lanyard_client_sign_in_device_async() can be used;
+ *   %FALSE when it cannot or with @error set (the provider could not be
+ *   reached, for example)
+ */
 gboolean
 lanyard_client_supports_device_sign_in_finish (LanyardClient  *self,
                                                GAsyncResult   *result,

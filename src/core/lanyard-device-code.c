@@ -83,18 +83,43 @@ lanyard_device_code_class_init (LanyardDeviceCodeClass *klass)
   object_class->finalize = lanyard_device_code_finalize;
   object_class->get_property = lanyard_device_code_get_property;
 
+  /**
+   * LanyardDeviceCode:user-code:
+   *
+   * The code the user types on the other device.
+   */
   properties[PROP_USER_CODE] =
     g_param_spec_string ("user-code", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * LanyardDeviceCode:verification-uri:
+   *
+   * Where the user types the code.
+   */
   properties[PROP_VERIFICATION_URI] =
     g_param_spec_string ("verification-uri", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * LanyardDeviceCode:verification-uri-complete:
+   *
+   * The verification page with the code in it, or %NULL.
+   */
   properties[PROP_VERIFICATION_URI_COMPLETE] =
     g_param_spec_string ("verification-uri-complete", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * LanyardDeviceCode:expires-at:
+   *
+   * When the code expires, in seconds since the Unix epoch.
+   */
   properties[PROP_EXPIRES_AT] =
     g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * LanyardDeviceCode:interval:
+   *
+   * The seconds between polls.
+   */
   properties[PROP_INTERVAL] =
     g_param_spec_uint ("interval", NULL, NULL, 0, G_MAXUINT, 5,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -114,6 +139,9 @@ lanyard_device_code_init (LanyardDeviceCode *self)
  * @verification_uri_complete: (nullable): the same page with the code in it
  * @expires_at: when the code expires, in seconds since the epoch
  * @interval: the seconds between polls the provider asked for
+ *
+ * What a device authorization response said, for a UI to show; the client
+ * makes these, and tests and custom UIs may too.
  *
  * Returns: (transfer full): a new #LanyardDeviceCode
  */
@@ -139,6 +167,14 @@ lanyard_device_code_new (const char *user_code,
   return self;
 }
 
+/**
+ * lanyard_device_code_get_user_code:
+ * @self: a #LanyardDeviceCode
+ *
+ * The code the user types on the other device.
+ *
+ * Returns: (transfer none): the user code
+ */
 const char *
 lanyard_device_code_get_user_code (LanyardDeviceCode *self)
 {
@@ -146,6 +182,14 @@ lanyard_device_code_get_user_code (LanyardDeviceCode *self)
   return self->user_code;
 }
 
+/**
+ * lanyard_device_code_get_verification_uri:
+ * @self: a #LanyardDeviceCode
+ *
+ * The page where the user types the code, on a phone or another computer.
+ *
+ * Returns: (transfer none): the verification URI
+ */
 const char *
 lanyard_device_code_get_verification_uri (LanyardDeviceCode *self)
 {
@@ -157,7 +201,9 @@ lanyard_device_code_get_verification_uri (LanyardDeviceCode *self)
  * lanyard_device_code_get_verification_uri_complete:
  * @self: a #LanyardDeviceCode
  *
- * Returns: (nullable): the verification URI with the user code in it, or
+ * The verification page with the user code already filled in.
+ *
+ * Returns: (transfer none) (nullable): the verification URI with the user code in it, or
  *   %NULL when the provider sent none
  */
 const char *
@@ -171,7 +217,9 @@ lanyard_device_code_get_verification_uri_complete (LanyardDeviceCode *self)
  * lanyard_device_code_get_qr_uri:
  * @self: a #LanyardDeviceCode
  *
- * Returns: the URI a QR code should carry: the complete one when the
+ * What to put in a QR code for the user's phone.
+ *
+ * Returns: (transfer none): the URI a QR code should carry: the complete one when the
  *   provider sent it, else the verification URI
  */
 const char *
@@ -182,6 +230,14 @@ lanyard_device_code_get_qr_uri (LanyardDeviceCode *self)
                                          : self->verification_uri;
 }
 
+/**
+ * lanyard_device_code_get_expires_at:
+ * @self: a #LanyardDeviceCode
+ *
+ * When the code stops working.
+ *
+ * Returns: the expiry, in seconds since the Unix epoch
+ */
 gint64
 lanyard_device_code_get_expires_at (LanyardDeviceCode *self)
 {
@@ -189,6 +245,15 @@ lanyard_device_code_get_expires_at (LanyardDeviceCode *self)
   return self->expires_at;
 }
 
+/**
+ * lanyard_device_code_get_interval:
+ * @self: a #LanyardDeviceCode
+ *
+ * How often the client asks the provider whether the user is done, as the
+ * provider asked at the start.
+ *
+ * Returns: the seconds between polls
+ */
 guint
 lanyard_device_code_get_interval (LanyardDeviceCode *self)
 {
