@@ -48,14 +48,12 @@ lanyard_http_session_new (const char  *ca_file,
           return NULL;
         }
 
+      /* This client's trust only: the process default stays the system's, as
+       * another client (the app may hold several) or the host program may
+       * rely on it. The price is one parse of the system trust store per
+       * process, when glib-networking builds the first TLS connection with
+       * the default database before libsoup sets this one on it. */
       soup_session_set_tls_database (session, database);
-
-      /* libsoup sets this database on each TLS connection only after building
-       * it, and glib-networking builds it with the default database: it parses
-       * the whole system trust store twice, for nothing (two thirds of the
-       * instructions of a token refresh). The CA file is this process's only
-       * trust anyway (LANYARD_CA_FILE, --ca-file): make it the default. */
-      g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
     }
 
   return g_steal_pointer (&session);

@@ -488,6 +488,45 @@ test_tls_ca_file (void)
   g_assert_cmpuint (response->status, ==, 200);
 }
 
+/* A CA file is one client's trust, not the process's: the app may hold a
+ * client for a corporate provider and one for a public one. */
+static void
+test_tls_ca_file_is_per_session (void)
+{
+  g_autofree char *base = NULL;
+  g_autoptr(SoupServer) server = tls_server_new (&base);
+  g_autofree char *ca_file = cert_path ("ca.pem");
+  g_autoptr(SoupSession) with_ca = NULL;
+  g_autoptr(SoupSession) without = NULL;
+  g_autoptr(LanyardHttpResponse) trusted = NULL;
+  g_autoptr(LanyardHttpResponse) untrusted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (base, "/hello", NULL);
+  GTlsDatabase *default_database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+  soup_server_add_handler (server, NULL, handler_cb, NULL, NULL);
+
+  with_ca = lanyard_http_session_new (ca_file, &error);
+  g_assert_no_error (error);
+  trusted = fetch (with_ca, "GET", url, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trusted->status, ==, 200);
+
+  /* The process's default trust is untouched… */
+  {
+    g_autoptr(GTlsDatabase) now = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+    g_assert_true (now == default_database);
+  }
+  g_object_unref (default_database);
+
+  /* …so a session without the CA file does not trust its certificates. */
+  without = lanyard_http_session_new (NULL, NULL);
+  untrusted = fetch (without, "GET", url, 0, &error);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_TLS);
+  g_assert_null (untrusted);
+}
+
 static void
 test_tls_wrong_host (void)
 {
@@ -628,6 +667,7 @@ main (int    argc,
   g_test_add_func ("/lanyard/http/connection-refused", test_connection_refused);
   g_test_add_func ("/lanyard/http/tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/lanyard/http/tls-ca-file", test_tls_ca_file);
+  g_test_add_func ("/lanyard/http/tls-ca-file-is-per-session", test_tls_ca_file_is_per_session);
   g_test_add_func ("/lanyard/http/tls-wrong-host", test_tls_wrong_host);
   g_test_add_func ("/lanyard/http/ca-file-unreadable", test_ca_file_unreadable);
   g_test_add_func ("/lanyard/http/form-post", test_form_post);
