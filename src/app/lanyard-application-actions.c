@@ -13,54 +13,10 @@
 #include "lanyard-application-private.h"
 #include "lanyard-preferences-window.h"
 
-static void
-set_enabled (LanyardApplication *self,
-             const char         *name,
-             gboolean            enabled)
+static LanyardSession *
+session_of (gpointer user_data)
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  if (G_IS_SIMPLE_ACTION (action))
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
-/* Actions follow the window: an enabled-but-ignored Escape would also steal
- * the key from every other widget. */
-void
-_lanyard_application_actions_update (LanyardApplication *self)
-{
-  LanyardWindowState state = LANYARD_WINDOW_STATE_LOADING;
-  gboolean busy = FALSE;
-  g_autoptr(GEnumClass) state_class = NULL;
-  GAction *state_action;
-  const char *page;
-
-  g_assert (LANYARD_IS_APPLICATION (self));
-
-  if (self->window != NULL)
-    {
-      state = lanyard_window_get_state (self->window);
-      busy = lanyard_window_get_busy (self->window);
-    }
-
-  set_enabled (self, "sign-in",
-               !busy && (state == LANYARD_WINDOW_STATE_SIGNED_OUT ||
-                         state == LANYARD_WINDOW_STATE_SIGNED_IN));
-  set_enabled (self, "sign-up", !busy && state == LANYARD_WINDOW_STATE_SIGNED_OUT);
-  set_enabled (self, "sign-out", !busy && state == LANYARD_WINDOW_STATE_SIGNED_IN);
-  set_enabled (self, "refresh", !busy && state == LANYARD_WINDOW_STATE_SIGNED_IN);
-  set_enabled (self, "cancel", state == LANYARD_WINDOW_STATE_WAITING);
-  /* Busy covers an unlock in progress: one prompt at a time. */
-  set_enabled (self, "unlock-keyring",
-               !busy && (state == LANYARD_WINDOW_STATE_SIGNED_OUT ||
-                         state == LANYARD_WINDOW_STATE_SIGNED_IN));
-
-  /* The state's nick is the page's name ("signed-out", …). */
-  state_class = g_type_class_ref (LANYARD_TYPE_WINDOW_STATE);
-  page = g_enum_get_value (state_class, state)->value_nick;
-  state_action = g_action_map_lookup_action (G_ACTION_MAP (self), "state");
-  if (G_IS_SIMPLE_ACTION (state_action))
-    g_simple_action_set_state (G_SIMPLE_ACTION (state_action), g_variant_new_string (page));
+  return LANYARD_APPLICATION (user_data)->session;
 }
 
 static void
@@ -68,7 +24,7 @@ sign_in_action (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
 {
-  lanyard_window_sign_in (_lanyard_application_get_window (user_data), NULL);
+  lanyard_session_sign_in (session_of (user_data));
 }
 
 static void
@@ -76,8 +32,23 @@ sign_up_action (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
 {
-  /* Entra External ID (and OpenID Connect Prompt Create) open the sign-up page. */
-  lanyard_window_sign_in (_lanyard_application_get_window (user_data), "create");
+  lanyard_session_sign_up (session_of (user_data));
+}
+
+static void
+add_account_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  lanyard_session_add_account (session_of (user_data));
+}
+
+static void
+switch_account_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  lanyard_session_switch_account (session_of (user_data), g_variant_get_string (param, NULL));
 }
 
 static void
@@ -85,7 +56,10 @@ sign_out_action (GSimpleAction *action,
                  GVariant      *param,
                  gpointer       user_data)
 {
-  lanyard_window_sign_out (_lanyard_application_get_window (user_data));
+  /* No parameter: the current account; an account id: that one. */
+  lanyard_session_sign_out (session_of (user_data),
+                            param != NULL && *g_variant_get_string (param, NULL) != '\0'
+                              ? g_variant_get_string (param, NULL) : NULL);
 }
 
 static void
@@ -93,7 +67,7 @@ cancel_action (GSimpleAction *action,
                GVariant      *param,
                gpointer       user_data)
 {
-  lanyard_window_cancel (_lanyard_application_get_window (user_data));
+  lanyard_session_cancel (session_of (user_data));
 }
 
 static void
@@ -101,7 +75,7 @@ refresh_action (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
 {
-  lanyard_window_refresh (_lanyard_application_get_window (user_data));
+  lanyard_session_refresh (session_of (user_data));
 }
 
 static void
@@ -109,7 +83,7 @@ unlock_keyring_action (GSimpleAction *action,
                        GVariant      *param,
                        gpointer       user_data)
 {
-  lanyard_window_unlock_keyring (_lanyard_application_get_window (user_data));
+  lanyard_session_unlock (session_of (user_data));
 }
 
 static void
@@ -176,8 +150,8 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
-/* app.state follows the window (_lanyard_application_actions_update() sets
- * it directly); requests to change it from outside are ignored. */
+/* app.state follows the session (state_changed_cb() sets it directly);
+ * requests to change it from outside are ignored. */
 static void
 state_change_state (GSimpleAction *action,
                     GVariant      *value,
@@ -189,6 +163,10 @@ static const GActionEntry actions[] = {
   { "sign-in", sign_in_action },
   { "sign-up", sign_up_action },
   { "sign-out", sign_out_action },
+  /* "Sign Out" of one account of the menu, by id. */
+  { "sign-out-account", sign_out_action, "s" },
+  { "add-account", add_account_action },
+  { "switch-account", switch_account_action, "s" },
   { "cancel", cancel_action },
   { "refresh", refresh_action },
   /* The button of the toasts that report a locked keyring. */
@@ -214,17 +192,56 @@ static const struct {
   { "app.sign-in", { "<Control>i", NULL } },
 };
 
+static void
+state_changed_cb (LanyardApplication *self,
+                  GParamSpec         *pspec,
+                  LanyardSession     *session)
+{
+  g_autoptr(GEnumClass) states = g_type_class_ref (LANYARD_TYPE_SESSION_STATE);
+  const char *page = g_enum_get_value (states, lanyard_session_get_state (session))->value_nick;
+  GAction *state = g_action_map_lookup_action (G_ACTION_MAP (self), "state");
+
+  /* The state's nick is the page's name ("signed-out", …). */
+  g_simple_action_set_state (G_SIMPLE_ACTION (state), g_variant_new_string (page));
+}
+
 void
 _lanyard_application_actions_init (LanyardApplication *self)
 {
+  /* Action → the session property that says whether it can be done now:
+   * an enabled-but-ignored Escape would also steal the key from every
+   * other widget. */
+  static const struct {
+    const char *action;
+    const char *property;
+  } enabled[] = {
+    { "sign-in", "can-sign-in" },
+    { "sign-up", "can-sign-up" },
+    { "add-account", "can-add-account" },
+    { "switch-account", "can-switch-account" },
+    { "sign-out", "can-sign-out" },
+    { "sign-out-account", "can-sign-out" },
+    { "refresh", "can-refresh" },
+    { "cancel", "can-cancel" },
+    { "unlock-keyring", "can-unlock" },
+  };
+
   g_assert (LANYARD_IS_APPLICATION (self));
+  g_assert (LANYARD_IS_SESSION (self->session));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (enabled); i++)
+    g_object_bind_property (self->session, enabled[i].property,
+                            g_action_map_lookup_action (G_ACTION_MAP (self), enabled[i].action),
+                            "enabled", G_BINDING_SYNC_CREATE);
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            accels[i].action,
                                            accels[i].accels);
 
-  _lanyard_application_actions_update (self);
+  g_signal_connect_object (self->session, "notify::state",
+                           G_CALLBACK (state_changed_cb), self, G_CONNECT_SWAPPED);
+  state_changed_cb (self, NULL, self->session);
 }

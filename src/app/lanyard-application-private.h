@@ -7,6 +7,7 @@
 #pragma once
 
 #include "lanyard-application.h"
+#include "lanyard-session.h"
 #include "lanyard-window.h"
 
 G_BEGIN_DECLS
@@ -16,11 +17,12 @@ struct _LanyardApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  LanyardBrowser *browser;
+  LanyardSession *session;
   LanyardWindow  *window;
 };
 
 LanyardWindow *_lanyard_application_get_window     (LanyardApplication *self);
 void           _lanyard_application_actions_init   (LanyardApplication *self);
-void           _lanyard_application_actions_update (LanyardApplication *self);
 
 G_END_DECLS

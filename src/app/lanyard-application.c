@@ -11,16 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-application-private.h"
+#include "lanyard-gtk-browser.h"
 
 G_DEFINE_FINAL_TYPE (LanyardApplication, lanyard_application, ADW_TYPE_APPLICATION)
-
-static void
-window_state_changed_cb (LanyardApplication *self,
-                         GParamSpec         *pspec,
-                         LanyardWindow      *window)
-{
-  _lanyard_application_actions_update (self);
-}
 
 static void
 window_destroyed_cb (LanyardApplication *self,
@@ -28,11 +21,9 @@ window_destroyed_cb (LanyardApplication *self,
 {
   if (self->window == window)
     self->window = NULL;
-
-  _lanyard_application_actions_update (self);
 }
 
-/* One window: the app is about one sign-in. */
+/* One window, the view of the one session. */
 LanyardWindow *
 _lanyard_application_get_window (LanyardApplication *self)
 {
@@ -40,14 +31,10 @@ _lanyard_application_get_window (LanyardApplication *self)
 
   if (self->window == NULL)
     {
-      self->window = lanyard_window_new (self);
-      g_signal_connect_object (self->window, "notify::state",
-                               G_CALLBACK (window_state_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->window, "notify::busy",
-                               G_CALLBACK (window_state_changed_cb), self, G_CONNECT_SWAPPED);
+      self->window = lanyard_window_new (self, self->session);
+      lanyard_gtk_browser_set_parent (LANYARD_GTK_BROWSER (self->browser), GTK_WINDOW (self->window));
       g_signal_connect_object (self->window, "destroy",
                                G_CALLBACK (window_destroyed_cb), self, G_CONNECT_SWAPPED);
-      _lanyard_application_actions_update (self);
     }
 
   return self->window;
@@ -83,6 +70,8 @@ lanyard_application_startup (GApplication *application)
   gtk_window_set_default_icon_name (APP_ID);
 
   self->settings = settings_new_if_installed ();
+  self->browser = lanyard_gtk_browser_new (NULL);
+  self->session = lanyard_session_new (self->settings, NULL, self->browser);
   _lanyard_application_actions_init (self);
 }
 
@@ -97,9 +86,15 @@ lanyard_application_activate (GApplication *application)
 static void
 lanyard_application_shutdown (GApplication *application)
 {
+  LanyardApplication *self = LANYARD_APPLICATION (application);
+
   /* dconf writes asynchronously: what was set just before quitting (the
    * window size) must reach it before the process ends. */
   g_settings_sync ();
+
+  /* Whatever is still in flight is cancelled and lets go of the session. */
+  if (self->session != NULL)
+    g_object_run_dispose (G_OBJECT (self->session));
 
   G_APPLICATION_CLASS (lanyard_application_parent_class)->shutdown (application);
 }
@@ -109,6 +104,8 @@ lanyard_application_dispose (GObject *object)
 {
   LanyardApplication *self = (LanyardApplication *)object;
 
+  g_clear_object (&self->session);
+  g_clear_object (&self->browser);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lanyard_application_parent_class)->dispose (object);

@@ -235,3 +235,13 @@ lanyard_gtk_browser_new (GtkWindow *parent)
 
   return LANYARD_BROWSER (self);
 }
+
+void
+lanyard_gtk_browser_set_parent (LanyardGtkBrowser *self,
+                                GtkWindow         *parent)
+{
+  g_return_if_fail (LANYARD_IS_GTK_BROWSER (self));
+  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
+
+  g_weak_ref_set (&self->parent, parent);
+}

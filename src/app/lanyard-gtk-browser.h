@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LanyardGtkBrowser, lanyard_gtk_browser, LANYARD, GTK_BROWSER, GObject)
 
 /* @parent is held weakly: the window owns the client that owns us. */
-LanyardBrowser *lanyard_gtk_browser_new (GtkWindow *parent);
+LanyardBrowser *lanyard_gtk_browser_new        (GtkWindow         *parent);
+/* The session outlives windows: the browser follows the one on screen. */
+void            lanyard_gtk_browser_set_parent (LanyardGtkBrowser *self,
+                                                GtkWindow         *parent);
 
 G_END_DECLS

@@ -331,6 +331,79 @@ lanyard_client_load_provider_finish (LanyardClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+char *
+lanyard_client_dup_default_account_id (LanyardClient *self)
+{
+  g_return_val_if_fail (LANYARD_IS_CLIENT (self), NULL);
+
+  return lanyard_default_account_get ();
+}
+
+void
+lanyard_client_set_default_account_id (LanyardClient *self,
+                                       const char    *account_id)
+{
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (account_id != NULL);
+
+  lanyard_default_account_set (account_id);
+}
+
+static void
+sign_up_provider_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(LanyardProvider) provider = NULL;
+  GError *error = NULL;
+
+  provider = lanyard_client_load_provider_finish (LANYARD_CLIENT (source), result, &error);
+  if (provider == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, lanyard_provider_supports_prompt_create (provider));
+}
+
+void
+lanyard_client_supports_sign_up_async (LanyardClient       *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(LanyardAuthority) authority = NULL;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_supports_sign_up_async);
+
+  /* Entra External ID signs up with prompt=create but does not say so. */
+  if (self->config->authority != NULL)
+    authority = lanyard_authority_parse (self->config->authority, NULL);
+  if (authority != NULL && lanyard_authority_is_entra (authority))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  lanyard_client_load_provider_async (self, self->config->authority, cancellable,
+                                      sign_up_provider_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lanyard_client_supports_sign_up_finish (LanyardClient  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_supports_sign_up_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ------------------------------------------------------------------ ID token */
 
 typedef struct {

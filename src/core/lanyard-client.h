@@ -174,6 +174,24 @@ LanyardAccount *lanyard_client_get_account_finish   (LanyardClient       *self,
  */
 GListModel     *lanyard_client_get_accounts (LanyardClient *self);
 
+/* The account "no account named" means (the newest sign-in, or the one a
+ * person switched to last), remembered across runs; NULL when none. */
+char           *lanyard_client_dup_default_account_id (LanyardClient *self);
+void            lanyard_client_set_default_account_id (LanyardClient *self,
+                                                       const char    *account_id);
+
+/* Whether the provider lets people create an account from the sign-in page
+ * (sign-in with prompt=create): Microsoft Entra always does, without any
+ * network; otherwise its discovery document's prompt_values_supported says
+ * (fetched, or from the discovery cache). Errors as for discovery. */
+void            lanyard_client_supports_sign_up_async  (LanyardClient       *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean        lanyard_client_supports_sign_up_finish (LanyardClient       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
 /* Stored and session-only accounts, newest first. */
 void            lanyard_client_list_accounts_async  (LanyardClient       *self,
                                                      GCancellable        *cancellable,

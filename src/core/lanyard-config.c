@@ -206,6 +206,57 @@ overlay_gsettings (LanyardConfig *self)
     }
 }
 
+static gboolean
+env_set (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && value[0] != '\0';
+}
+
+/**
+ * lanyard_config_apply_environment:
+ * @self: a #LanyardConfig
+ *
+ * The `LANYARD_*` part of lanyard_config_new_from_environment(), on @self.
+ *
+ * Returns: (transfer full): the GSettings keys the environment overrides
+ *   ("authority", "client-id", "scopes", "redirect-host", "ca-file"), so a
+ *   program can say that editing them changes nothing
+ */
+char **
+lanyard_config_apply_environment (LanyardConfig *self)
+{
+  /* Variable → the GSettings key it hides ("ca-file" has no key). */
+  static const struct { const char *variable, *key; } overrides[] = {
+    { "LANYARD_AUTHORITY", "authority" },
+    { "LANYARD_CLIENT_ID", "client-id" },
+    { "LANYARD_SCOPES", "scopes" },
+    { "LANYARD_REDIRECT_HOST", "redirect-host" },
+    { "LANYARD_CA_FILE", "ca-file" },
+  };
+  g_autoptr(GStrvBuilder) overridden = g_strv_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  replace_string (&self->authority, g_getenv ("LANYARD_AUTHORITY"));
+  replace_string (&self->client_id, g_getenv ("LANYARD_CLIENT_ID"));
+  replace_string (&self->ca_file, g_getenv ("LANYARD_CA_FILE"));
+  replace_string (&self->redirect_host, g_getenv ("LANYARD_REDIRECT_HOST"));
+
+  if (env_set ("LANYARD_SCOPES"))
+    {
+      g_strfreev (self->scopes);
+      self->scopes = lanyard_scopes_parse (g_getenv ("LANYARD_SCOPES"));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (overrides); i++)
+    if (env_set (overrides[i].variable))
+      g_strv_builder_add (overridden, overrides[i].key);
+
+  return g_strv_builder_end (overridden);
+}
+
 /**
  * lanyard_config_new_from_environment:
  *
@@ -221,21 +272,9 @@ LanyardConfig *
 lanyard_config_new_from_environment (void)
 {
   LanyardConfig *self = lanyard_config_new ();
-  const char *scopes;
 
   overlay_gsettings (self);
-
-  replace_string (&self->authority, g_getenv ("LANYARD_AUTHORITY"));
-  replace_string (&self->client_id, g_getenv ("LANYARD_CLIENT_ID"));
-  replace_string (&self->ca_file, g_getenv ("LANYARD_CA_FILE"));
-  replace_string (&self->redirect_host, g_getenv ("LANYARD_REDIRECT_HOST"));
-
-  scopes = g_getenv ("LANYARD_SCOPES");
-  if (scopes != NULL && scopes[0] != '\0')
-    {
-      g_strfreev (self->scopes);
-      self->scopes = lanyard_scopes_parse (scopes);
-    }
+  g_strfreev (lanyard_config_apply_environment (self));
 
   return self;
 }

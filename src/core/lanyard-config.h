@@ -35,6 +35,8 @@ void           lanyard_config_free     (LanyardConfig       *self);
  * LANYARD_REDIRECT_HOST. Callers overlay their flags on the result. */
 LanyardConfig *lanyard_config_new_from_environment (void);
 
+char         **lanyard_config_apply_environment (LanyardConfig *self);
+
 /* Splits "openid profile" or "openid,profile" into a strv without empties. */
 char         **lanyard_scopes_parse    (const char *text);
 

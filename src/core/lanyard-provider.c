@@ -40,6 +40,7 @@ struct _LanyardProvider
   char             *device_authorization_endpoint;
   guint             form_post : 1;
   guint             iss_parameter : 1;
+  guint             prompt_create : 1;
 
   gint64            expires_at;        /* seconds since the epoch: discovery is stale then */
 
@@ -367,6 +368,8 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
 
   self->form_post = array_contains_string (object, "response_modes_supported", "form_post");
   self->iss_parameter = get_boolean (object, "authorization_response_iss_parameter_supported");
+  /* OpenID Connect Prompt Create 1.0 */
+  self->prompt_create = array_contains_string (object, "prompt_values_supported", "create");
 
   return g_steal_pointer (&self);
 }
@@ -643,6 +646,13 @@ lanyard_provider_get_device_authorization_endpoint (LanyardProvider *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
   return self->device_authorization_endpoint;
+}
+
+gboolean
+lanyard_provider_supports_prompt_create (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+  return self->prompt_create;
 }
 
 gboolean

@@ -50,6 +50,8 @@ const char       *lanyard_provider_get_revocation_endpoint    (LanyardProvider *
  * when discovery does not say. NULL when the provider does not offer it. */
 const char       *lanyard_provider_get_device_authorization_endpoint (LanyardProvider *self);
 gboolean          lanyard_provider_supports_form_post         (LanyardProvider *self);
+/* prompt_values_supported lists "create" (sign-up). */
+gboolean          lanyard_provider_supports_prompt_create     (LanyardProvider *self);
 /* RFC 9207 authorization_response_iss_parameter_supported */
 gboolean          lanyard_provider_requires_iss_parameter     (LanyardProvider *self);
 

@@ -90,6 +90,8 @@ shot restored
 
 t_ok "offline sign-out: app.sign-out activates" app_action sign-out
 t_ok "offline sign-out: signed out" wait_state signed-out 30
+# the page turns once the keyring item is gone; the toast follows the provider's (failed) part
+t_ok "offline sign-out: the result is told" app_log_has 'Toast: Signed out' 30
 like "$(app_toasts)" '^Signed out on this computer' "offline sign-out: the toast says signed out on this computer"
 diag "offline sign-out toast: $(app_toasts | head -n1)"
 is "$(keyring_items)" 0 "offline sign-out: the keyring is empty (secret-tool)"
@@ -133,6 +135,7 @@ reset_requests
 browser_reset
 t_ok "online sign-out: app.sign-out activates" app_action sign-out
 t_ok "online sign-out: signed out" wait_state signed-out 30
+t_ok "online sign-out: the result is told" app_log_has 'Toast: Signed out' 30
 like "$(app_toasts | tail -n1)" '^Signed out\. Confirm in your browser' "online sign-out: the toast points to the browser"
 logout=$(wait_browser '^LOGOUT ' 10) || true
 like "$logout" "^LOGOUT $IDP_ISSUER/session/end\\?" "online sign-out: the browser opened the provider's logout page"

@@ -1,0 +1,508 @@
+/* test-session.c — the app's session model against the fake provider, no display
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Runs inside tests/session/lanyard-test-session (a private keyring). The
+ * settings are the app's real schema (compiled into the build tree) on a
+ * memory backend; the browser is the fake one, which goes through the
+ * fake provider's authorize endpoint as a person would.
+ */
+#define G_LOG_DOMAIN "test-session"
+
+#include "config.h"
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+#include "lanyard-fake-provider.h"
+#include "lanyard-session.h"
+#include "lanyard-test-utils.h"
+
+#define ADA_ID LANYARD_FAKE_OID "." LANYARD_FAKE_TID
+#define GRACE_OID "0b0e0c0d-9999-4222-8333-444455556666"
+#define GRACE_ID GRACE_OID "." LANYARD_FAKE_TID
+
+typedef struct {
+  LanyardFakeWorld  world;
+  GSettings        *settings;
+  LanyardSession   *session;
+  GPtrArray        *messages;   /* "flags|text|action" */
+} Fixture;
+
+static GSettings *
+settings_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+
+  source = g_settings_schema_source_new_from_directory (LANYARD_TEST_SCHEMA_DIR, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, "dev.lanyard.Lanyard", FALSE);
+  g_assert_nonnull (schema);
+
+  return g_settings_new_full (schema, backend, NULL);
+}
+
+static void
+message_cb (LanyardSession *session,
+            const char     *text,
+            const char     *button,
+            const char     *action,
+            GVariant       *target,
+            guint           flags,
+            Fixture        *fixture)
+{
+  g_ptr_array_add (fixture->messages, g_strdup_printf ("%u|%s|%s", flags, text, action ? action : ""));
+}
+
+static LanyardSession *
+session_new (Fixture *fixture)
+{
+  LanyardSession *session = lanyard_session_new (fixture->settings, fixture->world.store,
+                                                 LANYARD_BROWSER (fixture->world.browser));
+
+  g_signal_connect (session, "message", G_CALLBACK (message_cb), fixture);
+  return session;
+}
+
+static void
+configure (Fixture *fixture)
+{
+  g_settings_set_string (fixture->settings, "authority", lanyard_fake_provider_get_issuer (fixture->world.fake));
+  g_settings_set_string (fixture->settings, "client-id", LANYARD_FAKE_CLIENT_ID);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  /* The environment overrides settings: none of it here. */
+  g_unsetenv ("LANYARD_AUTHORITY");
+  g_unsetenv ("LANYARD_CLIENT_ID");
+  g_unsetenv ("LANYARD_SCOPES");
+  g_unsetenv ("LANYARD_REDIRECT_HOST");
+  g_unsetenv ("LANYARD_CA_FILE");
+
+  lanyard_fake_world_setup (&fixture->world);
+  fixture->settings = settings_new ();
+  /* The fake provider registers 127.0.0.1 redirects. */
+  g_settings_set_string (fixture->settings, "redirect-host", "127.0.0.1");
+  fixture->messages = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+drop_session (Fixture *fixture)
+{
+  if (fixture->session == NULL)
+    return;
+
+  g_object_run_dispose (G_OBJECT (fixture->session));
+  g_object_add_weak_pointer (G_OBJECT (fixture->session), (gpointer *) &fixture->session);
+  g_object_unref (fixture->session);
+  /* Callbacks still in flight hold it until they have run. */
+  while (fixture->session != NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  drop_session (fixture);
+  g_clear_object (&fixture->settings);
+  lanyard_fake_world_teardown (&fixture->world);
+  g_ptr_array_unref (fixture->messages);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until the session is in @state and not busy. */
+static void
+wait_state (LanyardSession      *session,
+            LanyardSessionState  state)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (!timed_out &&
+         (lanyard_session_get_state (session) != state || lanyard_session_get_busy (session)))
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("state %d (busy %d), expected %d", lanyard_session_get_state (session),
+             lanyard_session_get_busy (session), state);
+  g_source_remove (id);
+}
+
+static gboolean
+can (LanyardSession *session,
+     const char     *what)
+{
+  gboolean value;
+  g_autofree char *name = g_strconcat ("can-", what, NULL);
+
+  g_object_get (session, name, &value, NULL);
+  return value;
+}
+
+static const char *
+current_id (LanyardSession *session)
+{
+  LanyardAccount *account = lanyard_session_get_account (session);
+
+  return account ? lanyard_account_get_id (account) : NULL;
+}
+
+static guint
+n_accounts (LanyardSession *session)
+{
+  return g_list_model_get_n_items (lanyard_session_get_accounts (session));
+}
+
+static void
+become_grace (Fixture *fixture)
+{
+  JsonObject *claims = lanyard_fake_provider_get_user_claims (fixture->world.fake);
+
+  json_object_set_string_member (claims, "oid", GRACE_OID);
+  json_object_set_string_member (claims, "sub", "pairwise-subject-of-grace");
+  json_object_set_string_member (claims, "name", "Grace Hopper");
+  json_object_set_string_member (claims, "preferred_username", "grace@contoso.example");
+}
+
+static void
+become_ada (Fixture *fixture)
+{
+  JsonObject *claims = lanyard_fake_provider_get_user_claims (fixture->world.fake);
+
+  json_object_set_string_member (claims, "oid", LANYARD_FAKE_OID);
+  json_object_set_string_member (claims, "sub", "pairwise-subject-of-ada");
+  json_object_set_string_member (claims, "name", "Ada Lovelace");
+  json_object_set_string_member (claims, "preferred_username", LANYARD_FAKE_USERNAME);
+}
+
+static void
+sign_in (Fixture *fixture)
+{
+  lanyard_session_sign_in (fixture->session);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_WAITING);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+}
+
+/* First run: nothing configured, the setup page's values saved, signed out. */
+static void
+test_setup (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *authority = NULL;
+
+  fixture->session = session_new (fixture);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SETUP);
+  g_assert_null (lanyard_session_get_client (fixture->session));
+  g_assert_false (can (fixture->session, "sign-in"));
+
+  lanyard_session_setup (fixture->session, lanyard_fake_provider_get_issuer (fixture->world.fake),
+                         "  " LANYARD_FAKE_CLIENT_ID " ");
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+
+  authority = g_settings_get_string (fixture->settings, "authority");
+  g_assert_cmpstr (authority, ==, lanyard_fake_provider_get_issuer (fixture->world.fake));
+  g_assert_cmpstr (lanyard_session_get_config (fixture->session)->client_id, ==, LANYARD_FAKE_CLIENT_ID);
+  g_assert_cmpstr (lanyard_session_get_provider_name (fixture->session), ==, "127.0.0.1");
+  g_assert_true (can (fixture->session, "sign-in"));
+  g_assert_false (can (fixture->session, "sign-out"));
+  g_assert_false (can (fixture->session, "cancel"));
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+  g_assert_cmpuint (g_strv_length ((char **) lanyard_session_get_overridden (fixture->session)), ==, 0);
+}
+
+/* Without a schema the values last for the session, and the person is told. */
+static void
+test_setup_without_settings (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_clear_object (&fixture->settings);
+  fixture->session = session_new (fixture);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SETUP);
+
+  g_setenv ("LANYARD_REDIRECT_HOST", "127.0.0.1", TRUE);
+  lanyard_session_setup (fixture->session, lanyard_fake_provider_get_issuer (fixture->world.fake),
+                         LANYARD_FAKE_CLIENT_ID);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpuint (fixture->messages->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->messages, 0), "cannot be saved"));
+  g_assert_true (g_strv_contains (lanyard_session_get_overridden (fixture->session), "redirect-host"));
+  g_unsetenv ("LANYARD_REDIRECT_HOST");
+}
+
+/* Sign in, add another account, switch offline, sign out one, restart. */
+static void
+test_accounts (Fixture       *fixture,
+               gconstpointer  data)
+{
+  guint tokens_before;
+  g_autofree char *default_id = NULL;
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_false (can (fixture->session, "add-account"));
+
+  sign_in (fixture);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 1);
+  g_assert_null (lanyard_session_get_sign_in_uri (fixture->session));
+  g_assert_true (can (fixture->session, "sign-out"));
+  g_assert_true (can (fixture->session, "add-account"));
+  g_assert_true (can (fixture->session, "refresh"));
+  g_assert_false (can (fixture->session, "sign-up"));
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+
+  /* Another account: the provider is asked to let the person choose. */
+  lanyard_fake_spin (1100);   /* signed-in-at has seconds: the newest is certain */
+  become_grace (fixture);
+  lanyard_session_add_account (fixture->session);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_WAITING);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_nonnull (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "prompt=select_account"));
+  g_assert_null (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "login_hint"));
+  g_assert_cmpstr (current_id (fixture->session), ==, GRACE_ID);
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 2);
+
+  /* Switching is instant and offline. */
+  tokens_before = lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_TOKEN);
+  lanyard_session_switch_account (fixture->session, ADA_ID);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_false (lanyard_session_get_busy (fixture->session));
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_TOKEN), ==, tokens_before);
+  default_id = lanyard_client_dup_default_account_id (lanyard_session_get_client (fixture->session));
+  g_assert_cmpstr (default_id, ==, ADA_ID);
+
+  /* Unknown ids change nothing. */
+  lanyard_session_switch_account (fixture->session, "no-such-account");
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+
+  /* Sign out of the other one: the current stays. */
+  lanyard_session_sign_out (fixture->session, GRACE_ID);
+  g_assert_true (lanyard_session_get_busy (fixture->session));
+  g_assert_false (can (fixture->session, "sign-in"));
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 1);
+  g_assert_cmpuint (fixture->messages->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->messages, 0), "0|Signed out"));
+
+  /* A restart restores the account that was current. */
+  lanyard_fake_spin (1100);
+  become_grace (fixture);
+  lanyard_session_add_account (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  lanyard_session_switch_account (fixture->session, ADA_ID);
+  drop_session (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 2);
+
+  /* Signing out of the current one moves to the other, as switchers do. */
+  lanyard_session_sign_out (fixture->session, NULL);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, GRACE_ID);
+  lanyard_session_sign_out (fixture->session, NULL);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (lanyard_session_get_account (fixture->session));
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 0);
+  g_assert_false (can (fixture->session, "switch-account"));
+}
+
+/* Accounts of another (issuer, client id) are not signed in here; settings
+ * changed while running apply at once. */
+static void
+test_other_configuration (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  sign_in (fixture);
+
+  g_settings_set_string (fixture->settings, "client-id", "another-client");
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (lanyard_session_get_account (fixture->session));
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 0);
+  g_assert_cmpstr (lanyard_session_get_config (fixture->session)->client_id, ==, "another-client");
+
+  g_settings_set_string (fixture->settings, "client-id", LANYARD_FAKE_CLIENT_ID);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+
+  /* Emptied: back to the setup page. */
+  g_settings_set_string (fixture->settings, "authority", "");
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SETUP);
+  g_assert_null (lanyard_session_get_client (fixture->session));
+}
+
+/* Cancel while waiting: back where it was, nothing said, nothing kept. */
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+
+  lanyard_fake_browser_set_mode (fixture->world.browser, LANYARD_FAKE_BROWSER_RECORD);
+  lanyard_session_sign_in (fixture->session);
+  g_assert_true (can (fixture->session, "cancel"));
+  g_assert_false (can (fixture->session, "sign-in"));
+  while (lanyard_session_get_sign_in_uri (fixture->session) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_str_has_prefix (lanyard_session_get_sign_in_uri (fixture->session),
+                                   lanyard_fake_provider_get_issuer (fixture->world.fake)));
+
+  lanyard_session_cancel (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+  g_assert_null (lanyard_session_get_sign_in_uri (fixture->session));
+  g_assert_cmpuint (lanyard_fake_count_items (), ==, 0);
+}
+
+/* The browser does not open: the session says why and keeps waiting. */
+static void
+test_browser_fails (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+
+  lanyard_fake_browser_set_mode (fixture->world.browser, LANYARD_FAKE_BROWSER_FAIL);
+  lanyard_session_sign_in (fixture->session);
+  while (lanyard_session_get_browser_error (fixture->session) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (lanyard_session_get_browser_error (fixture->session), LANYARD_ERROR, LANYARD_ERROR_BROWSER);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_WAITING);
+  lanyard_session_cancel (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+}
+
+/* The provider refuses: signed out, its words shown as important. */
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+
+  lanyard_fake_provider_set_authorize_error (fixture->world.fake, "access_denied", "No entry");
+  lanyard_session_sign_in (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpuint (fixture->messages->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->messages, 0), "1|"));
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->messages, 0), "access_denied"));
+}
+
+/* Renew on request: the page's account is the renewed one, and it says so. */
+static void
+test_refresh (Fixture       *fixture,
+              gconstpointer  data)
+{
+  LanyardAccount *before;
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  sign_in (fixture);
+  before = lanyard_session_get_account (fixture->session);
+
+  lanyard_session_refresh (fixture->session);
+  g_assert_true (lanyard_session_get_busy (fixture->session));
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_true (lanyard_session_get_account (fixture->session) != before);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpuint (lanyard_fake_provider_get_grant_count (fixture->world.fake, "refresh_token"), ==, 1);
+  g_assert_cmpuint (fixture->messages->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->messages, 0), ==, "0|Tokens renewed|");
+}
+
+/* Create Account only where the provider supports it: not here. */
+static void
+test_sign_up_unsupported (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  /* The answer comes with discovery, which the sign-in page waits for. */
+  while (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_DISCOVERY) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  lanyard_fake_spin (200);
+  g_assert_false (can (fixture->session, "sign-up"));
+  g_assert_true (can (fixture->session, "sign-in"));
+  lanyard_session_sign_up (fixture->session);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SIGNED_OUT);
+}
+
+/* prompt_values_supported lists "create": offered, and it asks for it. */
+static void
+test_sign_up (Fixture       *fixture,
+              gconstpointer  data)
+{
+  JsonObject *discovery = lanyard_fake_provider_get_discovery (fixture->world.fake);
+  JsonArray *prompts = json_array_new ();
+
+  json_array_add_string_element (prompts, "login");
+  json_array_add_string_element (prompts, "create");
+  json_object_set_array_member (discovery, "prompt_values_supported", prompts);
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  while (!can (fixture->session, "sign-up"))
+    g_main_context_iteration (NULL, TRUE);
+
+  lanyard_fake_browser_set_mode (fixture->world.browser, LANYARD_FAKE_BROWSER_RECORD);
+  lanyard_session_sign_up (fixture->session);
+  g_assert_true (lanyard_session_get_signing_up (fixture->session));
+  while (lanyard_fake_browser_get_n_opened (fixture->world.browser) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "prompt=create"));
+  lanyard_session_cancel (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_false (lanyard_session_get_signing_up (fixture->session));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lanyard_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/lanyard/session/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("setup", test_setup);
+  ADD ("setup-without-settings", test_setup_without_settings);
+  ADD ("accounts", test_accounts);
+  ADD ("other-configuration", test_other_configuration);
+  ADD ("cancel", test_cancel);
+  ADD ("browser-fails", test_browser_fails);
+  ADD ("refused", test_refused);
+  ADD ("refresh", test_refresh);
+  ADD ("sign-up/unsupported", test_sign_up_unsupported);
+  ADD ("sign-up/supported", test_sign_up);
+
+#undef ADD
+
+  (void) become_ada;
+  return g_test_run ();
+}
