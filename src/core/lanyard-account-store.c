@@ -40,7 +40,7 @@ struct _LanyardAccountStore
  *
  * Accounts in the desktop keyring, through libsecret: one item per account
  * in the default collection, with the attributes `schema-version`,
- * `account-id`, `client-id` and `authority`; the secret is the account's
+ * `account-id`, `client-id`, `authority` and `issuer`; the secret is the account's
  * JSON, tokens included. Nothing is ever written anywhere else.
  *
  * Every call is asynchronous. Reading never prompts; saving may ask the
@@ -61,6 +61,7 @@ static const SecretSchema account_schema = {
     { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "authority", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { NULL, 0 },
   }
 };
@@ -593,6 +594,26 @@ same_attributes (GHashTable *a,
   return TRUE;
 }
 
+/* The same account of the same application at the same provider: an account
+ * is (id, issuer, client id), and a second provider asserting the same
+ * oid/tid (or another application of the same user) is another account whose
+ * item — and refresh token — must survive. Items from before the issuer
+ * attribute are matched by their authority. */
+static gboolean
+same_identity (GHashTable *stray,
+               GHashTable *ours)
+{
+  const char *issuer = g_hash_table_lookup (stray, "issuer");
+
+  if (g_strcmp0 (g_hash_table_lookup (stray, "client-id"), g_hash_table_lookup (ours, "client-id")) != 0)
+    return FALSE;
+
+  if (issuer != NULL)
+    return g_strcmp0 (issuer, g_hash_table_lookup (ours, "issuer")) == 0;
+
+  return g_strcmp0 (g_hash_table_lookup (stray, "authority"), g_hash_table_lookup (ours, "authority")) == 0;
+}
+
 static void
 search_strays_cb (GObject      *object,
                   GAsyncResult *result,
@@ -618,10 +639,10 @@ search_strays_cb (GObject      *object,
 
       /* libsecret adds the schema name to what we asked it to store. */
       g_hash_table_remove (attributes, "xdg:schema");
-      if (same_attributes (attributes, op->attributes))
-        g_object_unref (l->data);
-      else
+      if (!same_attributes (attributes, op->attributes) && same_identity (attributes, op->attributes))
         op->strays = g_list_prepend (op->strays, l->data);
+      else
+        g_object_unref (l->data);
     }
   g_list_free (items);
 
@@ -647,8 +668,9 @@ store_cb (GObject      *object,
   g_debug ("Saved account %s in the keyring", op->account_id);
 
   /* The Secret Service replaces an item only when all attributes match; an
-   * item of the same account under another client id, authority or schema
-   * version would survive and make lookups ambiguous. */
+   * item of the same account under another authority spelling or schema
+   * version would survive and make lookups ambiguous. Items of another
+   * issuer or client id are other accounts and stay (same_identity ()). */
   by_id = secret_attributes_build (&account_schema, "account-id", op->account_id, NULL);
   secret_service_search (op->service, &account_schema, by_id, SECRET_SEARCH_ALL,
                          g_task_get_cancellable (task),
@@ -850,8 +872,10 @@ lanyard_account_store_new (void)
  * @user_data: data for @callback
  *
  * Stores @account under the label "Lanyard: <username>", replacing its
- * previous item (also one left under another client id or authority). May
- * ask the desktop to unlock the keyring.
+ * previous item (also one left under another authority spelling or schema
+ * version). An account is its id, issuer and client id: items of another
+ * issuer or client id are never touched. May ask the desktop to unlock the
+ * keyring.
  */
 void
 lanyard_account_store_save_async (LanyardAccountStore *self,
@@ -877,6 +901,8 @@ lanyard_account_store_save_async (LanyardAccountStore *self,
                                             "client-id", lanyard_account_get_client_id (account),
                                             "authority", lanyard_account_get_authority (account),
                                             NULL);
+  if (lanyard_account_get_issuer (account) != NULL)
+    g_hash_table_insert (op->attributes, g_strdup ("issuer"), g_strdup (lanyard_account_get_issuer (account)));
   op->label = g_strdup_printf ("Lanyard: %s", lanyard_account_get_username (account));
 
   json = lanyard_account_to_json (account);

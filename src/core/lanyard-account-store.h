@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LanyardAccountStore, lanyard_account_store, LANYARD, ACCOUNT_STORE, GObject)
 
 /* One item per account in the default collection, attributes
- * {schema-version, account-id, client-id, authority}, secret = the account's
+ * {schema-version, account-id, client-id, authority, issuer}, secret = the account's
  * JSON. Every call is asynchronous. Errors, told apart:
  *  - LANYARD_ERROR_KEYRING_UNAVAILABLE: no Secret Service on the bus (or no bus)
  *  - LANYARD_ERROR_KEYRING_LOCKED: the collection or item is locked (a locked

@@ -382,8 +382,11 @@ adopt_stored_tokens (RefreshData    *data,
   GPtrArray *tokens;
   gboolean changed;
 
+  /* Another provider's or application's account may share the id: never
+   * take its tokens. */
   if (stored == NULL || lanyard_account_get_refresh_token (stored) == NULL ||
-      g_strcmp0 (lanyard_account_get_client_id (stored), lanyard_account_get_client_id (data->account)) != 0)
+      g_strcmp0 (lanyard_account_get_client_id (stored), lanyard_account_get_client_id (data->account)) != 0 ||
+      g_strcmp0 (lanyard_account_get_issuer (stored), lanyard_account_get_issuer (data->account)) != 0)
     return FALSE;
 
   changed = g_strcmp0 (lanyard_account_get_refresh_token (stored), data->presented) != 0;

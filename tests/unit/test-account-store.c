@@ -322,32 +322,83 @@ test_save_replaces (void)
   assert_same_account (found, account);
 }
 
+/* An item of the same user under another client id is another
+ * application's account: a save must leave it (and its refresh token) alone. */
 static void
-test_save_replaces_other_client (void)
+test_save_keeps_other_client (void)
 {
   g_autoptr(LanyardAccountStore) store = lanyard_account_store_new ();
   g_autoptr(LanyardAccount) account = make_account ("a0000000-0000-0000-0000-000000000003", "cy@contoso.com", 1700000000);
   g_autoptr(LanyardAccount) found = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *listing = NULL;
   const char *id = lanyard_account_get_id (account);
 
   delete_all_items ();
 
-  /* An item of the same account left by another client id (say, an older
-   * configuration): the Secret Service would keep both. */
-  out = run_tool ("{\"stale\":true}", 0, "secret-tool", "store", "--label=Lanyard: stale",
+  out = run_tool ("{\"other\":true}", 0, "secret-tool", "store", "--label=Lanyard: other app",
                   "xdg:schema", LANYARD_ACCOUNT_SCHEMA_NAME, "schema-version", "1",
                   "account-id", id, "client-id", "some-other-client", "authority", AUTHORITY, NULL);
   g_assert_cmpuint (count_items (id, NULL), ==, 1);
 
   save (store, account, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_items (id, NULL), ==, 1);
+  g_assert_cmpuint (count_items (id, &listing), ==, 2);
+  g_assert_nonnull (strstr (listing, "some-other-client"));
 
   found = lookup (store, id, &error);
   g_assert_no_error (error);
   assert_same_account (found, account);
+}
+
+/* A second provider asserting the same oid/tid (so the same account id):
+ * both accounts are kept, each saved again without touching the other. */
+static void
+test_issuer_collision_keeps_both (void)
+{
+  g_autoptr(LanyardAccountStore) store = lanyard_account_store_new ();
+  g_autoptr(LanyardAccount) first = make_account ("a0000000-0000-0000-0000-000000000004", "dee@contoso.com", 1700000000);
+  g_autoptr(LanyardAccount) second = NULL;
+  g_autoptr(JsonObject) claims = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = lanyard_account_get_id (first);
+
+  delete_all_items ();
+
+  claims = lanyard_json_parse_object ("{\"iss\":\"https://evil.example/\",\"sub\":\"x\","
+                                      "\"oid\":\"a0000000-0000-0000-0000-000000000004\","
+                                      "\"tid\":\"" TID "\",\"preferred_username\":\"dee@evil.example\"}",
+                                      -1, "claims", LANYARD_ERROR_INVALID_RESPONSE, &error);
+  g_assert_no_error (error);
+  second = lanyard_account_new_from_claims (claims, "https://evil.example/", CLIENT_ID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lanyard_account_get_id (second), ==, id);
+  lanyard_account_set_tokens (second, "at-evil", 1900000000, "rt-evil", "it", NULL);
+
+  save (store, first, &error);
+  g_assert_no_error (error);
+  save (store, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id, NULL), ==, 2);
+  save (store, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items (id, NULL), ==, 2);
+
+  accounts = list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 2);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LanyardAccount *account = g_ptr_array_index (accounts, i);
+
+      if (g_str_equal (lanyard_account_get_issuer (account), "https://evil.example/"))
+        g_assert_cmpstr (lanyard_account_get_refresh_token (account), ==, "rt-evil");
+      else
+        g_assert_cmpstr (lanyard_account_get_refresh_token (account), ==,
+                         lanyard_account_get_refresh_token (first));
+    }
 }
 
 static void
@@ -756,7 +807,8 @@ main (int   argc,
   g_test_add_func ("/lanyard/account-store/save-lookup-remove", test_save_lookup_remove);
   g_test_add_func ("/lanyard/account-store/not-found", test_not_found);
   g_test_add_func ("/lanyard/account-store/save-replaces", test_save_replaces);
-  g_test_add_func ("/lanyard/account-store/save-replaces-other-client", test_save_replaces_other_client);
+  g_test_add_func ("/lanyard/account-store/save-keeps-other-client", test_save_keeps_other_client);
+  g_test_add_func ("/lanyard/account-store/issuer-collision-keeps-both", test_issuer_collision_keeps_both);
   g_test_add_func ("/lanyard/account-store/list-order", test_list_order);
   g_test_add_func ("/lanyard/account-store/list-skips-bad-items", test_list_skips_bad_items);
   g_test_add_func ("/lanyard/account-store/older-schema-version", test_older_schema_version);
