@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-a11y.h"
 #include "lanyard-account-page.h"
 #include "lanyard-claim-row.h"
 #include "lanyard-claims-descriptions.h"
@@ -161,6 +162,13 @@ update (LanyardAccountPage *self)
   adw_avatar_set_text (self->avatar, display_name);
   gtk_label_set_text (self->name_label, display_name ? display_name : "");
   gtk_label_set_text (self->username_label, username ? username : "");
+  /* GTK 4.8 names a selectable label "GtkLabel": its text is its name. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, display_name ? display_name : "",
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->username_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, username ? username : "",
+                                  -1);
   gtk_widget_set_visible (GTK_WIDGET (self->username_label),
                           username != NULL && g_strcmp0 (username, display_name) != 0);
   gtk_widget_set_visible (self->session_only_box,
@@ -285,6 +293,15 @@ static void
 lanyard_account_page_init (LanyardAccountPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_a11y_fix_mnemonics (GTK_WIDGET (self));
+  lanyard_a11y_describe_from (GTK_WIDGET (self->expiry_row), "subtitle");
+  lanyard_a11y_describe_from (GTK_WIDGET (self->refresh_row), "subtitle");
+  lanyard_a11y_describe_from (GTK_WIDGET (self->signed_in_row), "subtitle");
+  /* Not keyboard stops: the name is the heading, read with the page, and
+   * the focus belongs to what can be done. (A selectable label cannot just
+   * be made unfocusable: GTK 4.8's label then swallows Tab.) */
+  gtk_label_set_selectable (self->name_label, FALSE);
+  gtk_label_set_selectable (self->username_label, FALSE);
 }
 
 LanyardAccount *

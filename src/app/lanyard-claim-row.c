@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard.h"
+#include "lanyard-a11y.h"
 #include "lanyard-claim-row.h"
 #include "lanyard-claims-descriptions.h"
 #include "lanyard-text.h"
@@ -26,12 +27,14 @@ struct _LanyardClaimRow
 
   char          *name;
   char          *value;
+  char          *copy_value;
 };
 
 enum {
   PROP_0,
   PROP_NAME,
   PROP_VALUE,
+  PROP_COPY_VALUE,
   N_PROPS
 };
 
@@ -77,10 +80,10 @@ lanyard_claim_format_value (const char *name,
           g_autofree char *date = lanyard_format_timestamp (when);
           g_autofree char *relative = lanyard_format_relative_time (when, g_get_real_time () / G_USEC_PER_SEC);
 
-          g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, when);
-
-          /* Translators: "<date> (<relative time>, <seconds since 1970>)" */
-          return g_strdup_printf (_("%s (%s, %s)"), date, relative, seconds);
+          /* The seconds since 1970 are what Copy gives (see "copy-value"):
+           * read aloud they are only a long number. */
+          /* Translators: "<date> (<relative time>)" */
+          return g_strdup_printf (_("%s (%s)"), date, relative);
         }
 
       return format_scalar (value);
@@ -117,6 +120,9 @@ update_accessible (LanyardClaimRow *self)
 {
   const char *description = gtk_label_get_text (self->description_label);
   g_autofree char *label = NULL;
+  g_autofree char *copy_label = NULL;
+  g_autofree char *copy_tooltip = NULL;
+  g_autofree char *copy_description = NULL;
 
   /* Translators: read by screen readers: "<claim>: <value>. <explanation>" */
   label = g_strdup_printf (_("%s: %s. %s"),
@@ -126,6 +132,22 @@ update_accessible (LanyardClaimRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+
+  /* The copy button is the claim's one keyboard stop: named after the claim
+   * (nine "Copy Value" buttons are nine times the same words), with what the
+   * claim says as its description, read after the name. The tooltip would
+   * be the description otherwise: set it first. */
+  /* Translators: a tooltip; %s is a claim such as “email” */
+  copy_tooltip = g_strdup_printf (_("Copy the value of “%s”"), self->name ? self->name : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->copy_button), copy_tooltip);
+  /* Translators: a button's name for screen readers; %s is a claim such as “email” */
+  copy_label = g_strdup_printf (_("Copy %s"), self->name ? self->name : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label,
+                                  -1);
+  /* Translators: read after “Copy <claim>”: "<value>. <explanation>" */
+  copy_description = g_strdup_printf (_("%s. %s"), self->value ? self->value : "", description);
+  lanyard_a11y_set_description (GTK_WIDGET (self->copy_button), copy_description);
 }
 
 static void
@@ -144,6 +166,10 @@ lanyard_claim_row_get_property (GObject    *object,
 
     case PROP_VALUE:
       g_value_set_string (value, self->value);
+      break;
+
+    case PROP_COPY_VALUE:
+      g_value_set_string (value, self->copy_value);
       break;
 
     default:
@@ -171,6 +197,11 @@ lanyard_claim_row_set_property (GObject      *object,
       self->value = g_value_dup_string (value);
       break;
 
+    case PROP_COPY_VALUE:
+      g_free (self->copy_value);
+      self->copy_value = g_value_dup_string (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -192,7 +223,8 @@ lanyard_claim_row_constructed (GObject *object)
   gtk_label_set_text (self->value_label, self->value);
   gtk_label_set_text (self->description_label, description);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s",
-                                    self->value ? self->value : "");
+                                    self->copy_value ? self->copy_value
+                                                     : self->value ? self->value : "");
 
   update_accessible (self);
 }
@@ -212,6 +244,7 @@ lanyard_claim_row_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->value, g_free);
+  g_clear_pointer (&self->copy_value, g_free);
 
   G_OBJECT_CLASS (lanyard_claim_row_parent_class)->finalize (object);
 }
@@ -237,6 +270,12 @@ lanyard_claim_row_class_init (LanyardClaimRowClass *klass)
     g_param_spec_string ("value", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /* What Copy puts on the clipboard: the claim as sent (a timestamp's
+   * seconds), where "value" is for reading. NULL: the value. */
+  properties[PROP_COPY_VALUE] =
+    g_param_spec_string ("copy-value", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -251,6 +290,9 @@ static void
 lanyard_claim_row_init (LanyardClaimRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not a keyboard stop: Copy is, and says the value. (A selectable label
+   * cannot just be made unfocusable: GTK 4.8's label then swallows Tab.) */
+  gtk_label_set_selectable (self->value_label, FALSE);
 }
 
 GtkWidget *
@@ -260,6 +302,7 @@ lanyard_claim_row_new (const char *name,
   g_autofree char *text = NULL;
   g_autofree char *clean_name = NULL;
   g_autofree char *clean_text = NULL;
+  g_autofree char *raw = NULL;
 
   g_return_val_if_fail (name != NULL, NULL);
 
@@ -268,10 +311,15 @@ lanyard_claim_row_new (const char *name,
   text = lanyard_claim_format_value (name, value);
   clean_name = lanyard_clean_text (name);
   clean_text = lanyard_clean_text (text);
+  /* A timestamp's seconds are digits only: nothing to clean. */
+  if (lanyard_claim_is_timestamp (name) && value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_INT64)
+    raw = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
 
   return g_object_new (LANYARD_TYPE_CLAIM_ROW,
                        "name", clean_name,
                        "value", clean_text,
+                       "copy-value", raw,
                        NULL);
 }
 

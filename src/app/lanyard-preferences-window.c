@@ -11,9 +11,10 @@
 #include <glib/gi18n.h>
 
 #include "lanyard.h"
+#include "lanyard-a11y.h"
+#include "lanyard-entry-field.h"
 #include "lanyard-preferences-window.h"
 #include "lanyard-text.h"
-#include "lanyard-window.h"
 
 static const char * const redirect_hosts[] = { "localhost", "127.0.0.1" };
 
@@ -23,11 +24,10 @@ struct _LanyardPreferencesWindow
 
   AdwPreferencesGroup  *provider_group;
   AdwPreferencesGroup  *request_group;
-  AdwEntryRow          *authority_row;
-  AdwEntryRow          *client_id_row;
-  AdwEntryRow          *scopes_row;
+  LanyardEntryField    *authority_row;
+  LanyardEntryField    *client_id_row;
+  LanyardEntryField    *scopes_row;
   AdwComboRow          *redirect_host_row;
-  GtkLabel             *authority_hint;
 
   GSettings            *settings;
 };
@@ -42,116 +42,177 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LanyardPreferencesWindow, lanyard_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-static void
-toast (LanyardPreferencesWindow *self,
-       const char               *text)
+/* Each field, its key and the variable that overrides it: edits apply when
+ * the person presses Enter or leaves the field, and a problem is said under
+ * the field (a toast would not be read out). */
+typedef enum {
+  FIELD_AUTHORITY,
+  FIELD_CLIENT_ID,
+  FIELD_SCOPES,
+} Field;
+
+static const struct {
+  const char *key;
+  const char *variable;
+} fields[] = {
+  [FIELD_AUTHORITY] = { "authority", "LANYARD_AUTHORITY" },
+  [FIELD_CLIENT_ID] = { "client-id", "LANYARD_CLIENT_ID" },
+  [FIELD_SCOPES] = { "scopes", "LANYARD_SCOPES" },
+};
+
+/* While the window is torn down its template children go first, and the
+ * fields lose the focus and their text: nothing to say or save then. */
+static gboolean
+torn_down (LanyardPreferencesWindow *self)
 {
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), lanyard_toast_new (text));
+  return self->authority_row == NULL || self->client_id_row == NULL || self->scopes_row == NULL ||
+         gtk_widget_in_destruction (GTK_WIDGET (self));
 }
 
-static void
-set_row_error (AdwEntryRow *row,
-               gboolean     is_error)
+static LanyardEntryField *
+field_row (LanyardPreferencesWindow *self,
+           Field                     field)
 {
-  if (is_error)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  switch (field)
+    {
+    case FIELD_AUTHORITY: return self->authority_row;
+    case FIELD_CLIENT_ID: return self->client_id_row;
+    case FIELD_SCOPES:
+    default:              return self->scopes_row;
+    }
+}
+
+static const char *
+overriding_value (Field field)
+{
+  const char *value = g_getenv (fields[field].variable);
+
+  return value != NULL && *value != '\0' ? value : NULL;
 }
 
 static char *
-current_text (AdwEntryRow *row)
+current_text (LanyardEntryField *row)
 {
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
-static void
-authority_changed_cb (LanyardPreferencesWindow *self,
-                      AdwEntryRow              *row)
+/* The line under a field: what the text means, or what is wrong with it.
+ * Returns whether the text can be saved. */
+static gboolean
+describe (LanyardPreferencesWindow *self,
+          Field                     field)
 {
+  LanyardEntryField *row = field_row (self, field);
   g_autofree char *text = current_text (row);
   g_autofree char *normalized = NULL;
   g_autofree char *problem = NULL;
   g_autofree char *hint = NULL;
+  gboolean ok;
 
-  if (lanyard_check_authority (text, &normalized, &problem))
-    /* Translators: %s is a URL such as https://contoso.ciamlogin.com/contoso.onmicrosoft.com/ */
-    hint = g_strdup_printf (_("Signs in at %s"), normalized);
-  else if (*text == '\0')
-    hint = g_strdup (_("Not set: Lanyard asks for it when it starts"));
-  else
-    hint = g_steal_pointer (&problem);
+  if (overriding_value (field) != NULL)
+    {
+      /* Translators: %s is an environment variable name such as LANYARD_AUTHORITY */
+      hint = g_strdup_printf (_("Set by %s in the environment, which Lanyard uses instead of "
+                                "this setting"), fields[field].variable);
+      lanyard_entry_field_set_hint (row, hint, FALSE);
+      return FALSE;
+    }
 
-  set_row_error (row, *text != '\0' && normalized == NULL);
-  gtk_label_set_text (self->authority_hint, hint ? hint : "");
+  switch (field)
+    {
+    case FIELD_AUTHORITY:
+      ok = *text == '\0' || lanyard_check_authority (text, &normalized, &problem);
+      if (normalized != NULL)
+        /* Translators: %s is a URL such as https://contoso.ciamlogin.com/contoso.onmicrosoft.com/ */
+        hint = g_strdup_printf (_("Signs in at %s"), normalized);
+      else if (*text == '\0')
+        hint = g_strdup (_("Not set: Lanyard asks for it when it starts"));
+      break;
+
+    case FIELD_CLIENT_ID:
+      ok = *text == '\0' || lanyard_check_client_id (text, &problem);
+      if (ok)
+        hint = g_strdup (_("Shown on the application’s overview page where you registered it, "
+                           "such as the Microsoft Entra admin center."));
+      break;
+
+    case FIELD_SCOPES:
+    default:
+      ok = lanyard_check_scopes (text, &problem);
+      if (ok)
+        hint = g_strdup (_("Separated by spaces; “openid” is needed to sign in. Used from the "
+                           "next sign-in on."));
+      break;
+    }
+
+  lanyard_entry_field_set_hint (row, ok ? hint : problem, !ok);
+  return ok;
 }
 
 static void
-authority_apply_cb (LanyardPreferencesWindow *self,
-                    AdwEntryRow              *row)
+apply (LanyardPreferencesWindow *self,
+       Field                     field)
 {
+  LanyardEntryField *row = field_row (self, field);
   g_autofree char *text = current_text (row);
-  g_autofree char *problem = NULL;
+  g_autofree char *stored = NULL;
 
-  if (*text != '\0' && !lanyard_check_authority (text, NULL, &problem))
+  if (self->settings == NULL || !describe (self, field))
+    return;
+
+  if (field == FIELD_SCOPES)
     {
-      toast (self, problem ? problem : _("This is not a tenant or an authority URL"));
+      g_auto(GStrv) scopes = lanyard_scopes_parse (text);
+      g_auto(GStrv) old = g_settings_get_strv (self->settings, fields[field].key);
+
+      if (!g_strv_equal ((const char * const *) scopes, (const char * const *) old))
+        g_settings_set_strv (self->settings, fields[field].key, (const char * const *) scopes);
       return;
     }
 
-  g_settings_set_string (self->settings, "authority", text);
+  stored = g_settings_get_string (self->settings, fields[field].key);
+  if (!g_str_equal (stored, text))
+    g_settings_set_string (self->settings, fields[field].key, text);
+}
+
+static Field
+field_of (LanyardPreferencesWindow *self,
+          LanyardEntryField        *row)
+{
+  if (row == self->authority_row)
+    return FIELD_AUTHORITY;
+  if (row == self->client_id_row)
+    return FIELD_CLIENT_ID;
+  return FIELD_SCOPES;
 }
 
 static void
-client_id_changed_cb (LanyardPreferencesWindow *self,
-                      AdwEntryRow              *row)
+field_changed_cb (LanyardPreferencesWindow *self,
+                  LanyardEntryField        *row)
 {
-  g_autofree char *text = current_text (row);
+  if (torn_down (self))
+    return;
 
-  set_row_error (row, *text != '\0' && !lanyard_check_client_id (text, NULL));
+  describe (self, field_of (self, row));
 }
 
 static void
-client_id_apply_cb (LanyardPreferencesWindow *self,
-                    AdwEntryRow              *row)
+field_activate_cb (LanyardPreferencesWindow *self,
+                   LanyardEntryField        *row)
 {
-  g_autofree char *text = current_text (row);
-  g_autofree char *problem = NULL;
-
-  if (*text != '\0' && !lanyard_check_client_id (text, &problem))
-    {
-      toast (self, problem);
-      return;
-    }
-
-  g_settings_set_string (self->settings, "client-id", text);
+  apply (self, field_of (self, row));
 }
 
 static void
-scopes_changed_cb (LanyardPreferencesWindow *self,
-                   AdwEntryRow              *row)
+field_leave_cb (GtkEventControllerFocus *controller,
+                LanyardPreferencesWindow *self)
 {
-  g_autofree char *text = current_text (row);
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
 
-  set_row_error (row, !lanyard_check_scopes (text, NULL));
-}
+  if (torn_down (self))
+    return;
 
-static void
-scopes_apply_cb (LanyardPreferencesWindow *self,
-                 AdwEntryRow              *row)
-{
-  g_autofree char *text = current_text (row);
-  g_auto(GStrv) scopes = NULL;
-  g_autofree char *problem = NULL;
-
-  if (!lanyard_check_scopes (text, &problem))
-    {
-      toast (self, problem);
-      return;
-    }
-
-  scopes = lanyard_scopes_parse (text);
-  g_settings_set_strv (self->settings, "scopes", (const char * const *)scopes);
+  apply (self, field_of (self, LANYARD_ENTRY_FIELD (row)));
 }
 
 static void
@@ -166,38 +227,18 @@ redirect_host_selected_cb (LanyardPreferencesWindow *self,
 }
 
 static void
-describe_overrides (LanyardPreferencesWindow *self)
+show_value (LanyardPreferencesWindow *self,
+            Field                     field,
+            const char               *stored)
 {
-  static const char * const variables[] = {
-    "LANYARD_AUTHORITY", "LANYARD_CLIENT_ID", "LANYARD_SCOPES", "LANYARD_REDIRECT_HOST",
-  };
-  g_autoptr(GString) set = g_string_new (NULL);
+  LanyardEntryField *row = field_row (self, field);
+  const char *overriding = overriding_value (field);
 
-  if (self->settings == NULL)
-    {
-      adw_preferences_group_set_description (self->provider_group,
-                                             _("These settings cannot be changed: the settings "
-                                               "schema is not installed."));
-      return;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
-    {
-      const char *value = g_getenv (variables[i]);
-
-      if (value != NULL && *value != '\0')
-        g_string_append_printf (set, "%s%s", set->len ? ", " : "", variables[i]);
-    }
-
-  if (set->len > 0)
-    {
-      g_autofree char *description = NULL;
-
-      /* Translators: %s is a list of environment variable names */
-      description = g_strdup_printf (_("Set in the environment, and used instead of these "
-                                       "settings: %s"), set->str);
-      adw_preferences_group_set_description (self->provider_group, description);
-    }
+  /* What is in effect, not an empty field that edits nothing: the variable's
+   * value, read-only (still reachable by keyboard, so its hint is read). */
+  gtk_editable_set_text (GTK_EDITABLE (row), overriding ? overriding : stored ? stored : "");
+  gtk_editable_set_editable (GTK_EDITABLE (row), overriding == NULL && self->settings != NULL);
+  describe (self, field);
 }
 
 static void
@@ -208,15 +249,17 @@ load_settings (LanyardPreferencesWindow *self)
   g_autofree char *redirect_host = NULL;
   g_auto(GStrv) scopes = NULL;
   g_autofree char *scopes_text = NULL;
-
-  describe_overrides (self);
+  const char *redirect_override = g_getenv ("LANYARD_REDIRECT_HOST");
 
   if (self->settings == NULL)
     {
-      gtk_widget_set_sensitive (GTK_WIDGET (self->authority_row), FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->client_id_row), FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->request_group), FALSE);
-      authority_changed_cb (self, self->authority_row);
+      adw_preferences_group_set_description (self->provider_group,
+                                             _("These settings cannot be changed: the settings "
+                                               "schema is not installed."));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->redirect_host_row), FALSE);
+      show_value (self, FIELD_AUTHORITY, NULL);
+      show_value (self, FIELD_CLIENT_ID, NULL);
+      show_value (self, FIELD_SCOPES, LANYARD_DEFAULT_SCOPES);
       return;
     }
 
@@ -226,9 +269,19 @@ load_settings (LanyardPreferencesWindow *self)
   scopes_text = g_strjoinv (" ", scopes);
   redirect_host = g_settings_get_string (self->settings, "redirect-host");
 
-  gtk_editable_set_text (GTK_EDITABLE (self->authority_row), authority);
-  gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id);
-  gtk_editable_set_text (GTK_EDITABLE (self->scopes_row), scopes_text);
+  show_value (self, FIELD_AUTHORITY, authority);
+  show_value (self, FIELD_CLIENT_ID, client_id);
+  show_value (self, FIELD_SCOPES, scopes_text);
+
+  if (redirect_override != NULL && *redirect_override != '\0')
+    {
+      g_free (redirect_host);
+      redirect_host = g_strdup (redirect_override);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->redirect_host_row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->redirect_host_row),
+                                   _("Set by LANYARD_REDIRECT_HOST in the environment, which "
+                                     "Lanyard uses instead of this setting"));
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (redirect_hosts); i++)
     {
@@ -236,15 +289,19 @@ load_settings (LanyardPreferencesWindow *self)
         adw_combo_row_set_selected (self->redirect_host_row, i);
     }
 
-  /* After the text is in: an apply button only for the user's own edits. */
-  adw_entry_row_set_show_apply_button (self->authority_row, TRUE);
-  adw_entry_row_set_show_apply_button (self->client_id_row, TRUE);
-  adw_entry_row_set_show_apply_button (self->scopes_row, TRUE);
-
   g_signal_connect_object (self->redirect_host_row, "notify::selected",
                            G_CALLBACK (redirect_host_selected_cb), self, G_CONNECT_SWAPPED);
+}
 
-  authority_changed_cb (self, self->authority_row);
+static void
+lanyard_preferences_window_map (GtkWidget *widget)
+{
+  LanyardPreferencesWindow *self = LANYARD_PREFERENCES_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (lanyard_preferences_window_parent_class)->map (widget);
+
+  /* With a single page its tab is hidden, and the focus would be there. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->authority_row));
 }
 
 static void
@@ -318,6 +375,8 @@ lanyard_preferences_window_class_init (LanyardPreferencesWindowClass *klass)
   object_class->get_property = lanyard_preferences_window_get_property;
   object_class->set_property = lanyard_preferences_window_set_property;
 
+  widget_class->map = lanyard_preferences_window_map;
+
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
@@ -325,6 +384,7 @@ lanyard_preferences_window_class_init (LanyardPreferencesWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LANYARD_TYPE_ENTRY_FIELD);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, provider_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, request_group);
@@ -332,19 +392,29 @@ lanyard_preferences_window_class_init (LanyardPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, client_id_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, scopes_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, redirect_host_row);
-  gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, authority_hint);
-  gtk_widget_class_bind_template_callback (widget_class, authority_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, authority_apply_cb);
-  gtk_widget_class_bind_template_callback (widget_class, client_id_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, client_id_apply_cb);
-  gtk_widget_class_bind_template_callback (widget_class, scopes_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, scopes_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, field_activate_cb);
 }
 
 static void
 lanyard_preferences_window_init (LanyardPreferencesWindow *self)
 {
+  LanyardEntryField *rows[] = { NULL, NULL, NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_a11y_describe_from (GTK_WIDGET (self->redirect_host_row), "subtitle");
+  lanyard_a11y_hide_icons (GTK_WIDGET (self->redirect_host_row));
+
+  rows[0] = self->authority_row;
+  rows[1] = self->client_id_row;
+  rows[2] = self->scopes_row;
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+
+      g_signal_connect (focus, "leave", G_CALLBACK (field_leave_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (rows[i]), focus);
+    }
 }
 
 LanyardPreferencesWindow *

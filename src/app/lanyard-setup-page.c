@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-a11y.h"
+#include "lanyard-entry-field.h"
 #include "lanyard-setup-page.h"
 #include "lanyard-text.h"
 
@@ -20,10 +22,8 @@ struct _LanyardSetupPage
 {
   AdwBin       parent_instance;
 
-  AdwEntryRow *authority_row;
-  AdwEntryRow *client_id_row;
-  GtkLabel    *authority_hint;
-  GtkLabel    *client_id_hint;
+  LanyardEntryField *authority_row;
+  LanyardEntryField *client_id_row;
   GtkButton   *continue_button;
   GtkButton   *demo_button;
 };
@@ -45,27 +45,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (LanyardSetupPage, lanyard_setup_page, ADW_TYPE_BIN)
 
 static void
-set_hint (GtkLabel   *label,
-          GtkWidget  *row,
-          const char *text,
-          gboolean    is_error)
-{
-  gtk_label_set_text (label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
-
-  if (is_error)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (label), "error");
-      gtk_widget_add_css_class (row, "error");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-      gtk_widget_remove_css_class (row, "error");
-    }
-}
-
-static void
 validate (LanyardSetupPage *self)
 {
   g_autofree char *normalized = NULL;
@@ -78,28 +57,28 @@ validate (LanyardSetupPage *self)
 
   authority_ok = lanyard_check_authority (authority, &normalized, &problem);
   if (*authority == '\0')
-    set_hint (self->authority_hint, GTK_WIDGET (self->authority_row),
-              _("For Microsoft Entra External ID, your tenant’s subdomain: “contoso” for "
-                "contoso.ciamlogin.com. For other providers, the issuer URL."),
-              FALSE);
+    lanyard_entry_field_set_hint (self->authority_row,
+                                  _("For Microsoft Entra External ID, your tenant’s subdomain: "
+                                    "“contoso” for contoso.ciamlogin.com. For other providers, "
+                                    "the issuer URL."),
+                                  FALSE);
   else if (authority_ok)
     {
       /* Translators: %s is a URL such as https://contoso.ciamlogin.com/contoso.onmicrosoft.com/ */
       g_autofree char *hint = g_strdup_printf (_("Signs in at %s"), normalized);
-      set_hint (self->authority_hint, GTK_WIDGET (self->authority_row), hint, FALSE);
+      lanyard_entry_field_set_hint (self->authority_row, hint, FALSE);
     }
   else
-    set_hint (self->authority_hint, GTK_WIDGET (self->authority_row), problem, problem != NULL);
+    lanyard_entry_field_set_hint (self->authority_row, problem, problem != NULL);
 
   client_id_ok = lanyard_check_client_id (client_id, &id_problem);
   if (*client_id == '\0')
-    set_hint (self->client_id_hint, GTK_WIDGET (self->client_id_row),
-              _("Shown on the application’s overview page where you registered it, "
-                "such as the Microsoft Entra admin center."),
-              FALSE);
+    lanyard_entry_field_set_hint (self->client_id_row,
+                                  _("Shown on the application’s overview page where you "
+                                    "registered it, such as the Microsoft Entra admin center."),
+                                  FALSE);
   else
-    set_hint (self->client_id_hint, GTK_WIDGET (self->client_id_row),
-              id_problem, id_problem != NULL);
+    lanyard_entry_field_set_hint (self->client_id_row, id_problem, id_problem != NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), authority_ok && client_id_ok);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
@@ -109,6 +88,11 @@ static void
 row_changed_cb (LanyardSetupPage *self,
                 GtkEditable      *editable)
 {
+  /* Being torn down, a field's text is cleared too: nothing to check then. */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) ||
+      self->authority_row == NULL || self->client_id_row == NULL)
+    return;
+
   validate (self);
 }
 
@@ -120,8 +104,8 @@ submit (LanyardSetupPage *self)
 }
 
 static void
-entry_activated_cb (LanyardSetupPage *self,
-                    AdwEntryRow      *row)
+entry_activated_cb (LanyardSetupPage  *self,
+                    LanyardEntryField *row)
 {
   if (row == self->authority_row &&
       *gtk_editable_get_text (GTK_EDITABLE (self->client_id_row)) == '\0')
@@ -201,11 +185,10 @@ lanyard_setup_page_class_init (LanyardSetupPageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (LANYARD_TYPE_ENTRY_FIELD);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-setup-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardSetupPage, authority_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardSetupPage, client_id_row);
-  gtk_widget_class_bind_template_child (widget_class, LanyardSetupPage, authority_hint);
-  gtk_widget_class_bind_template_child (widget_class, LanyardSetupPage, client_id_hint);
   gtk_widget_class_bind_template_child (widget_class, LanyardSetupPage, continue_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardSetupPage, demo_button);
   gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
@@ -220,6 +203,7 @@ lanyard_setup_page_init (LanyardSetupPage *self)
   const char *demo;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_a11y_fix_mnemonics (GTK_WIDGET (self));
 
   /* The demo command (build-aux/run-demo.sh) exports where its provider runs. */
   demo = g_getenv ("LANYARD_DEMO_AUTHORITY");

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-a11y.h"
 #include "lanyard-signed-out-page.h"
 
 struct _LanyardSignedOutPage
@@ -152,6 +153,10 @@ static void
 lanyard_signed_out_page_init (LanyardSignedOutPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_a11y_fix_mnemonics (GTK_WIDGET (self));
+  lanyard_a11y_describe_from (GTK_WIDGET (self->status_page), "description");
+  /* Also once Sign In is enabled, if it was not when the page appeared. */
+  lanyard_a11y_focus_on_map (GTK_WIDGET (self), GTK_WIDGET (self->sign_in_button));
   update_description (self);
 }
 

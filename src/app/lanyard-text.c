@@ -211,6 +211,7 @@ lanyard_format_timestamp (gint64 when)
   if (dt == NULL)
     return g_strdup_printf ("%" G_GINT64_FORMAT, when);
 
-  /* Translators: a date and time, see the strftime() manual for the codes */
-  return g_date_time_format (dt, _("%e %B %Y, %H:%M:%S"));
+  /* Translators: a date and time, see g_date_time_format() for the codes;
+   * not %e, which pads the day with a figure space that is read aloud */
+  return g_date_time_format (dt, _("%-d %B %Y, %H:%M:%S"));
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-text.h"
+#include "lanyard-a11y.h"
 #include "lanyard-waiting-page.h"
 
 struct _LanyardWaitingPage
@@ -47,7 +48,6 @@ lanyard_waiting_page_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (lanyard_waiting_page_parent_class)->map (widget);
 
   gtk_spinner_start (self->spinner);
-  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 }
 
 static void
@@ -131,6 +131,10 @@ static void
 lanyard_waiting_page_init (LanyardWaitingPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_a11y_fix_mnemonics (GTK_WIDGET (self));
+  /* Cancel is enabled only once the window is waiting: the ::map grab alone
+   * did not take, leaving the focus on an unnamed scrolled window. */
+  lanyard_a11y_focus_on_map (GTK_WIDGET (self), GTK_WIDGET (self->cancel_button));
   lanyard_waiting_page_reset (self, FALSE);
 }
 

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-a11y.h"
 #include "lanyard-account-page.h"
 #include "lanyard-setup-page.h"
 #include "lanyard-signed-out-page.h"
@@ -72,6 +73,8 @@ lanyard_toast_new (const char *text)
                         NULL);
   gtk_widget_add_css_class (label, "heading");
   adw_toast_set_custom_title (toast, label);
+  /* Said to screen readers when shown (GTK 4.8 sends nothing for a toast). */
+  lanyard_a11y_announce_toast (label);
 
   /* What the person is told, for the same readers as the page changes.
    * Toasts carry sentences, never tokens or codes. */
