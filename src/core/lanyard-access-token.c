@@ -23,6 +23,15 @@ struct _LanyardAccessToken
   char             *request_key;
 };
 
+/**
+ * LanyardAccessToken:
+ *
+ * One access token of an account's token cache, with what the token response
+ * said about it: the scopes it was granted, its expiry and type. Lanyard
+ * treats it as opaque (it is never parsed or validated as a JWT: Microsoft
+ * Graph's are not meant to be). Immutable; get one with
+ * lanyard_client_acquire_token_async().
+ */
 G_DEFINE_BOXED_TYPE (LanyardAccessToken, lanyard_access_token,
                      lanyard_access_token_ref, lanyard_access_token_unref)
 
@@ -210,6 +219,14 @@ lanyard_access_token_new (const char         *token,
   return self;
 }
 
+/**
+ * lanyard_access_token_ref:
+ * @self: a #LanyardAccessToken
+ *
+ * Takes a reference.
+ *
+ * Returns: (transfer full): @self
+ */
 LanyardAccessToken *
 lanyard_access_token_ref (LanyardAccessToken *self)
 {
@@ -219,6 +236,12 @@ lanyard_access_token_ref (LanyardAccessToken *self)
   return self;
 }
 
+/**
+ * lanyard_access_token_unref:
+ * @self: (transfer full): a #LanyardAccessToken
+ *
+ * Drops a reference; the last one wipes the token from memory.
+ */
 void
 lanyard_access_token_unref (LanyardAccessToken *self)
 {
@@ -234,6 +257,14 @@ lanyard_access_token_unref (LanyardAccessToken *self)
   g_free (self);
 }
 
+/**
+ * lanyard_access_token_get_token:
+ * @self: a #LanyardAccessToken
+ *
+ * The token to send as `Authorization: Bearer`. Never log it.
+ *
+ * Returns: (transfer none): the access token
+ */
 const char *
 lanyard_access_token_get_token (LanyardAccessToken *self)
 {
@@ -242,6 +273,14 @@ lanyard_access_token_get_token (LanyardAccessToken *self)
   return self->token;
 }
 
+/**
+ * lanyard_access_token_get_token_type:
+ * @self: a #LanyardAccessToken
+ *
+ * The `token_type` of the token response.
+ *
+ * Returns: (transfer none): "Bearer" (any case the provider used)
+ */
 const char *
 lanyard_access_token_get_token_type (LanyardAccessToken *self)
 {
@@ -250,6 +289,14 @@ lanyard_access_token_get_token_type (LanyardAccessToken *self)
   return self->token_type;
 }
 
+/**
+ * lanyard_access_token_get_expires_at:
+ * @self: a #LanyardAccessToken
+ *
+ * When the token expires.
+ *
+ * Returns: seconds since the Unix epoch (0 = unknown, treated as expired)
+ */
 gint64
 lanyard_access_token_get_expires_at (LanyardAccessToken *self)
 {
@@ -258,6 +305,17 @@ lanyard_access_token_get_expires_at (LanyardAccessToken *self)
   return self->expires_at;
 }
 
+/**
+ * lanyard_access_token_get_scopes:
+ * @self: a #LanyardAccessToken
+ *
+ * The scopes the token was granted: the token response's `scope`, else the
+ * scopes asked for (RFC 6749 §5.1), without `openid`, `profile` and
+ * `offline_access`.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the granted scopes,
+ *   sorted
+ */
 const char * const *
 lanyard_access_token_get_scopes (LanyardAccessToken *self)
 {
@@ -266,6 +324,15 @@ lanyard_access_token_get_scopes (LanyardAccessToken *self)
   return (const char * const *) self->scopes;
 }
 
+/**
+ * lanyard_access_token_get_request_key:
+ * @self: a #LanyardAccessToken
+ *
+ * The API scopes the token was asked for, sorted and joined by spaces: the
+ * cache's key for it.
+ *
+ * Returns: (transfer none): the scope set key ("" for none)
+ */
 const char *
 lanyard_access_token_get_request_key (LanyardAccessToken *self)
 {
@@ -274,6 +341,19 @@ lanyard_access_token_get_request_key (LanyardAccessToken *self)
   return self->request_key;
 }
 
+/**
+ * lanyard_access_token_is_valid_for:
+ * @self: a #LanyardAccessToken
+ * @scopes: (nullable) (array zero-terminated=1): the scopes a request needs
+ * @entra: whether the account is Entra's (bare names are Microsoft Graph's)
+ * @now: the time, seconds since the Unix epoch
+ * @min_seconds: how long the token must still be valid
+ *
+ * Whether the token can serve a request for @scopes.
+ *
+ * Returns: %TRUE when it has more than @min_seconds left at @now and its
+ *   granted scopes cover @scopes
+ */
 gboolean
 lanyard_access_token_is_valid_for (LanyardAccessToken *self,
                                    const char * const *scopes,

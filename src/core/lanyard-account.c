@@ -1136,6 +1136,15 @@ lanyard_account_get_scopes (LanyardAccount *self)
   return latest_token (self) != NULL ? lanyard_access_token_get_scopes (latest_token (self)) : none;
 }
 
+/**
+ * lanyard_account_get_access_tokens:
+ * @self: a #LanyardAccount
+ *
+ * The account's token cache: one access token per resource / scope set.
+ *
+ * Returns: (transfer none) (element-type LanyardAccessToken): the cached
+ *   access tokens, oldest first
+ */
 GPtrArray *
 lanyard_account_get_access_tokens (LanyardAccount *self)
 {
@@ -1144,6 +1153,15 @@ lanyard_account_get_access_tokens (LanyardAccount *self)
   return self->access_tokens;
 }
 
+/**
+ * lanyard_account_is_entra:
+ * @self: a #LanyardAccount
+ *
+ * Whether the account's authority is Microsoft Entra's.
+ *
+ * Returns: %TRUE for an Entra authority (bare scope names such as
+ *   `User.Read` then mean Microsoft Graph)
+ */
 gboolean
 lanyard_account_is_entra (LanyardAccount *self)
 {
@@ -1292,6 +1310,20 @@ lanyard_account_forget_refresh_token (LanyardAccount *self)
   clear_secret (&self->refresh_token);
 }
 
+/**
+ * lanyard_account_lookup_access_token:
+ * @self: a #LanyardAccount
+ * @scopes: (nullable) (array zero-terminated=1): the scopes needed; %NULL
+ *   or empty for the account's default token
+ * @now: the time, seconds since the Unix epoch
+ * @min_seconds: how long the token must still be valid
+ *
+ * A cached token that can serve @scopes, without any network.
+ *
+ * Returns: (transfer none) (nullable): the token asked for exactly this
+ *   scope set if valid, else any valid one whose granted scopes cover
+ *   @scopes, else %NULL
+ */
 LanyardAccessToken *
 lanyard_account_lookup_access_token (LanyardAccount     *self,
                                      const char * const *scopes,
@@ -1332,6 +1364,16 @@ lanyard_account_has_valid_access_token (LanyardAccount     *self,
   return lanyard_account_lookup_access_token (self, scopes, now, min_seconds) != NULL;
 }
 
+/**
+ * lanyard_account_get_ca_file:
+ * @self: a #LanyardAccount
+ *
+ * The CA file the account signed in with, used to reach its provider again
+ * unless one is configured then.
+ *
+ * Returns: (transfer none) (nullable) (type filename): an absolute path, or
+ *   %NULL for the system trust
+ */
 const char *
 lanyard_account_get_ca_file (LanyardAccount *self)
 {
@@ -1340,6 +1382,15 @@ lanyard_account_get_ca_file (LanyardAccount *self)
   return self->ca_file;
 }
 
+/**
+ * lanyard_account_get_redirect_host:
+ * @self: a #LanyardAccount
+ *
+ * The host of the redirect URI the account signed in with.
+ *
+ * Returns: (transfer none) (nullable): "localhost" or "127.0.0.1", %NULL if
+ *   unknown
+ */
 const char *
 lanyard_account_get_redirect_host (LanyardAccount *self)
 {
@@ -1348,6 +1399,14 @@ lanyard_account_get_redirect_host (LanyardAccount *self)
   return self->redirect_host;
 }
 
+/**
+ * lanyard_account_get_redirect_port:
+ * @self: a #LanyardAccount
+ *
+ * The loopback port the account signed in with.
+ *
+ * Returns: the port, 0 for any free one
+ */
 guint16
 lanyard_account_get_redirect_port (LanyardAccount *self)
 {
@@ -1356,6 +1415,14 @@ lanyard_account_get_redirect_port (LanyardAccount *self)
   return self->redirect_port;
 }
 
+/**
+ * lanyard_account_get_redirect_path:
+ * @self: a #LanyardAccount
+ *
+ * The path of the redirect URI the account signed in with.
+ *
+ * Returns: (transfer none) (nullable): the path, %NULL if unknown
+ */
 const char *
 lanyard_account_get_redirect_path (LanyardAccount *self)
 {

@@ -106,6 +106,13 @@ gboolean        lanyard_client_supports_device_sign_in_finish (LanyardClient    
                                                                GAsyncResult        *result,
                                                                GError             **error);
 
+/**
+ * LanyardTokenFlags:
+ * @LANYARD_TOKEN_FLAGS_NONE: a cached token does when it covers the scopes
+ * @LANYARD_TOKEN_FORCE_REFRESH: renew even when a cached token would do
+ *
+ * How lanyard_client_acquire_token_async() gets its token.
+ */
 typedef enum {
   LANYARD_TOKEN_FLAGS_NONE    = 0,
   LANYARD_TOKEN_FORCE_REFRESH = 1 << 0,  /* renew even when a cached token would do */
