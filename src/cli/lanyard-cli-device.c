@@ -25,13 +25,16 @@ format_time_left (gint64 seconds)
     {
       gint64 minutes = (seconds + 30) / 60;
 
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " minute",
-                                           "%" G_GINT64_FORMAT " minutes", minutes), minutes);
+      /* %u, not G_GINT64_FORMAT: xgettext cannot read a msgid built with a
+       * macro (a device code lives minutes, never billions of them). */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes",
+                                           (gulong) minutes),
+                              (guint) MIN (minutes, G_MAXUINT));
     }
 
-  seconds = MAX (seconds, 0);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " second",
-                                       "%" G_GINT64_FORMAT " seconds", seconds), seconds);
+  seconds = CLAMP (seconds, 0, G_MAXUINT);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", (gulong) seconds),
+                          (guint) seconds);
 }
 
 static void
