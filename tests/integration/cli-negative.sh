@@ -113,6 +113,14 @@ LANYARD_CLIENT_ID="two words" cli sign-in --authority "$IDP_ISSUER" --no-browser
 is_rc 2 "LANYARD_CLIENT_ID with a space: exit status 2, the same rule as the app's form"
 like "$CLI_ERR" 'no spaces' "LANYARD_CLIENT_ID with a space: stderr says why"
 is "$(wc -l <"$IDP_REQUEST_LOG")" 0 "bad configuration: nothing was sent to the provider"
+# in German: lanyard-cli's words and the core's, from the build tree's catalogs
+LANGUAGE=de LC_ALL=C.UTF-8 LANYARD_LOCALEDIR="$LANYARD_TEST_BUILDDIR/../po" \
+  cli sign-in --authority "$IDP_ISSUER" --client-id "zwei Wörter" --no-browser --timeout 5
+is_rc 2 "German: a client ID with a space is still exit status 2"
+like "$CLI_ERR" 'Anwendungs-ID \(Client-ID\) enthält keine Leerzeichen' "German: the core's message is translated"
+LANGUAGE=de LC_ALL=C.UTF-8 LANYARD_LOCALEDIR="$LANYARD_TEST_BUILDDIR/../po" cli frobnicate
+like "$CLI_ERR" 'unbekannter Befehl „frobnicate“' "German: lanyard-cli's own message is translated"
+like "$CLI_ERR" 'Aufruf: lanyard-cli BEFEHL' "German: so is its usage"
 cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --no-such-option
 is_rc 2 "unknown option: exit status 2"
 cli token
