@@ -8,7 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "lanyard-client.h"
-#include "lanyard-provider.h"
+#include "lanyard-provider-pool.h"
 #include "lanyard-token-endpoint.h"
 
 G_BEGIN_DECLS
@@ -27,6 +27,8 @@ struct _LanyardClient
   char                *session_ca_file;   /* an account's CA file it was made with */
   /* Sessions for accounts that remember another CA file: path → session. */
   GHashTable          *account_sessions;
+  /* Discovery documents and JWKS this client has loaded, while fresh. */
+  LanyardProviderPool *providers;
 
   /* Accounts the keyring could not take (locked or missing): id → account. */
   GHashTable          *session_accounts;

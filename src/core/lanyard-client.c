@@ -54,6 +54,7 @@ lanyard_client_dispose (GObject *object)
   g_clear_pointer (&self->session_ca_file, g_free);
   g_clear_pointer (&self->account_sessions, g_hash_table_unref);
   g_clear_pointer (&self->session_accounts, g_hash_table_unref);
+  g_clear_object (&self->providers);
   g_clear_object (&self->accounts);
 
   G_OBJECT_CLASS (lanyard_client_parent_class)->dispose (object);
@@ -146,6 +147,7 @@ lanyard_client_init (LanyardClient *self)
   self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_ptr_array_unref);
   self->accounts = g_list_store_new (LANYARD_TYPE_ACCOUNT);
+  self->providers = lanyard_provider_pool_new ();
 }
 
 /**
@@ -256,7 +258,8 @@ provider_loaded_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  LanyardProvider *provider = lanyard_provider_load_finish (result, &error);
+  LanyardProvider *provider = lanyard_provider_pool_load_finish (LANYARD_PROVIDER_POOL (source),
+                                                                 result, &error);
 
   if (provider == NULL)
     g_task_return_error (task, error);
@@ -292,8 +295,8 @@ lanyard_client_load_provider_async (LanyardClient       *self,
       return;
     }
 
-  lanyard_provider_load_async (session, authority, cancellable, provider_loaded_cb,
-                               g_steal_pointer (&task));
+  lanyard_provider_pool_load_async (self->providers, session, authority, cancellable,
+                                    provider_loaded_cb, g_steal_pointer (&task));
 }
 
 void
@@ -317,8 +320,8 @@ lanyard_client_load_account_provider_async (LanyardClient       *self,
       return;
     }
 
-  lanyard_provider_load_async (session, authority, cancellable, provider_loaded_cb,
-                               g_steal_pointer (&task));
+  lanyard_provider_pool_load_async (self->providers, session, authority, cancellable,
+                                    provider_loaded_cb, g_steal_pointer (&task));
 }
 
 LanyardProvider *

@@ -776,6 +776,18 @@ lanyard_json_to_string (JsonNode *node)
  *
  * Returns: (transfer full): the JSON text
  */
+/**
+ * lanyard_output_json:
+ * @node: the JSON tree to write
+ * @pretty: whether to indent (two spaces a level), for people
+ *
+ * Writes @node as JSON text that any JSON parser reads back as the same
+ * tree (json-glib's generator writes 1e22 as "1e+22.0"), with the
+ * characters lanyard_clean_text() replaces written as \u escapes, so that
+ * the text can go to a terminal as it is.
+ *
+ * Returns: (transfer full): the JSON text
+ */
 char *
 lanyard_output_json (JsonNode *node,
                     gboolean  pretty)

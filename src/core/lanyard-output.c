@@ -23,6 +23,17 @@
  *
  * Returns: (transfer full) (nullable): the cleaned text; %NULL for %NULL
  */
+/**
+ * lanyard_clean_text:
+ * @text: (nullable): text a provider wrote (a claim, a username, an error)
+ *
+ * Makes provider text safe to print on a terminal or show in a label: every
+ * C0 and C1 control character, DEL, bidi override (U+202A–U+202E) and bidi
+ * isolate (U+2066–U+2069) becomes U+FFFD, tab, newline and carriage return
+ * become a space, and invalid UTF-8 is made valid.
+ *
+ * Returns: (transfer full) (nullable): the cleaned text, or %NULL for %NULL
+ */
 char *
 lanyard_clean_text (const char *text)
 {

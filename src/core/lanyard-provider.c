@@ -51,10 +51,6 @@ struct _LanyardProvider
 
 G_DEFINE_FINAL_TYPE (LanyardProvider, lanyard_provider, G_TYPE_OBJECT)
 
-/* Discovery URL → LanyardProvider: discovery happens once per process. */
-G_LOCK_DEFINE_STATIC (memory_cache);
-static GHashTable *memory_cache;
-
 static void
 lanyard_provider_finalize (GObject *object)
 {
@@ -128,64 +124,6 @@ static gboolean
 is_stale (gint64 expires_at)
 {
   return now_seconds () >= expires_at;
-}
-
-/* A fresh provider for @url; a stale one is dropped. *@was_stale tells
- * the caller that the disk copy is no fresher and to revalidate. */
-static LanyardProvider *
-memory_cache_lookup (const char *url,
-                     gboolean   *was_stale)
-{
-  LanyardProvider *provider = NULL;
-
-  *was_stale = FALSE;
-
-  G_LOCK (memory_cache);
-  if (memory_cache != NULL)
-    provider = g_hash_table_lookup (memory_cache, url);
-  if (provider != NULL && is_stale (provider->expires_at))
-    {
-      *was_stale = TRUE;
-      g_hash_table_remove (memory_cache, url);
-      provider = NULL;
-    }
-  if (provider != NULL)
-    g_object_ref (provider);
-  G_UNLOCK (memory_cache);
-
-  return provider;
-}
-
-/* Returns the provider that is cached for @url: @provider, or the one a
- * concurrent load put there first, so that every caller shares one JWKS. */
-static LanyardProvider *
-memory_cache_insert (const char      *url,
-                     LanyardProvider *provider)
-{
-  LanyardProvider *cached;
-
-  G_LOCK (memory_cache);
-  if (memory_cache == NULL)
-    memory_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-
-  cached = g_hash_table_lookup (memory_cache, url);
-  if (cached == NULL || is_stale (cached->expires_at))
-    {
-      cached = provider;
-      g_hash_table_insert (memory_cache, g_strdup (url), g_object_ref (provider));
-    }
-  g_object_ref (cached);
-  G_UNLOCK (memory_cache);
-
-  return cached;
-}
-
-void
-lanyard_provider_clear_memory_cache (void)
-{
-  G_LOCK (memory_cache);
-  g_clear_pointer (&memory_cache, g_hash_table_unref);
-  G_UNLOCK (memory_cache);
 }
 
 static gboolean
@@ -374,17 +312,36 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
   return g_steal_pointer (&self);
 }
 
-typedef struct
-{
-  LanyardAuthority  *authority;
+/* ------------------------------------------------------------------------ */
+/* One cached, conditional GET: discovery and the JWKS alike                */
+/* ------------------------------------------------------------------------ */
+
+/* Turns a body (fetched or from the disk cache) into what the caller keeps. */
+typedef gpointer (*ParseFunc) (gconstpointer   data,
+                               gsize           len,
+                               gpointer        user_data,
+                               GError        **error);
+
+typedef struct {
+  const char     *what;      /* "Discovery", "JWKS": for messages and logs */
+  const char     *url_name;  /* "discovery", "JWKS": "The … URL %s is not valid" */
+  ParseFunc       parse;
+  GDestroyNotify  value_free;
+} FetchKind;
+
+typedef struct {
+  const FetchKind   *kind;
+  char              *url;
+  gpointer           parse_data;  /* borrowed: the caller's task keeps it alive */
   LanyardCacheEntry *entry;
   gint64             started_at;
-} LoadData;
+  gint64             expires_at;  /* in memory, seconds since the epoch */
+} FetchData;
 
 static void
-load_data_free (LoadData *data)
+fetch_data_free (FetchData *data)
 {
-  g_clear_pointer (&data->authority, lanyard_authority_unref);
+  g_free (data->url);
   g_clear_pointer (&data->entry, lanyard_cache_entry_free);
   g_free (data);
 }
@@ -469,18 +426,17 @@ new_get (const char    *url,
 }
 
 static void
-discovery_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  const char *url = lanyard_authority_get_discovery_url (data->authority);
+  FetchData *data = g_task_get_task_data (task);
   g_autoptr(LanyardHttpResponse) response = NULL;
-  g_autoptr(LanyardProvider) provider = NULL;
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
-  const char *json;
+  gconstpointer bytes;
+  gpointer value;
   gsize len;
 
   response = lanyard_http_send_finish (SOUP_SESSION (object), result, &error);
@@ -490,41 +446,151 @@ discovery_cb (GObject      *object,
       return;
     }
 
-  body = body_from_response ("Discovery", url, response, data->entry, &error);
+  body = body_from_response (data->kind->what, data->url, response, data->entry, &error);
   if (body == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  json = g_bytes_get_data (body, &len);
-  provider = lanyard_provider_new_from_data (data->authority, json != NULL ? json : "", len, &error);
+  bytes = g_bytes_get_data (body, &len);
+  value = data->kind->parse (bytes != NULL ? bytes : "", len, data->parse_data, &error);
+  if (value == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  update_disk_cache (data->url, response, data->entry, body, data->started_at);
+  data->expires_at = memory_expiry (data->started_at, response_max_age (response, data->entry));
+
+  g_task_return_pointer (task, value, data->kind->value_free);
+}
+
+/* @url's document: from the disk cache while fresh there (unless
+ * @revalidate: the copy in memory went stale, and the disk's is no
+ * fresher), else fetched, conditionally when the disk has a validator. */
+static void
+cached_fetch_async (SoupSession         *session,
+                    const FetchKind     *kind,
+                    const char          *url,
+                    gboolean             revalidate,
+                    gpointer             parse_data,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *log_url = url_for_log (url);
+  GError *error = NULL;
+  FetchData *data;
+
+  g_task_set_source_tag (task, cached_fetch_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (FetchData, 1);
+  data->kind = kind;
+  data->url = g_strdup (url);
+  data->parse_data = parse_data;
+  data->entry = lanyard_cache_lookup (url);
+  data->started_at = now_seconds ();
+  g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+
+  if (!revalidate && data->entry != NULL &&
+      lanyard_cache_entry_is_fresh (data->entry, data->started_at))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize len;
+      gconstpointer bytes = g_bytes_get_data (data->entry->body, &len);
+      gpointer value = kind->parse (bytes != NULL ? bytes : "", len, parse_data, &local_error);
+
+      if (value != NULL)
+        {
+          g_debug ("%s %s from the disk cache", kind->what, log_url);
+          data->expires_at = memory_expiry (data->entry->fetched_at, data->entry->max_age);
+          g_task_return_pointer (task, value, kind->value_free);
+          return;
+        }
+
+      /* Tampered with or from an older, laxer version: fetch it again. */
+      g_debug ("Ignoring the cached %s %s: %s", kind->what, log_url, local_error->message);
+      g_clear_pointer (&data->entry, lanyard_cache_entry_free);
+    }
+
+  msg = new_get (url, kind->url_name, data->entry != NULL ? data->entry->etag : NULL, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_debug ("Fetching %s", log_url);
+  lanyard_http_send_async (session, msg, 0, cancellable, fetched_cb, g_steal_pointer (&task));
+}
+
+/* The parsed value; *@expires_at says when it goes stale in memory. */
+static gpointer
+cached_fetch_finish (GAsyncResult  *result,
+                     gint64        *expires_at,
+                     GError       **error)
+{
+  GTask *task = G_TASK (result);
+  FetchData *data = g_task_get_task_data (task);
+
+  g_assert (g_task_get_source_tag (task) == cached_fetch_async);
+
+  *expires_at = data->expires_at;
+  return g_task_propagate_pointer (task, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Discovery                                                                */
+/* ------------------------------------------------------------------------ */
+
+static gpointer
+parse_discovery (gconstpointer   data,
+                 gsize           len,
+                 gpointer        authority,
+                 GError        **error)
+{
+  return lanyard_provider_new_from_data (authority, data, len, error);
+}
+
+static const FetchKind discovery_kind = {
+  "Discovery", "discovery", parse_discovery, g_object_unref,
+};
+
+static void
+discovery_fetched_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardProvider *provider;
+  GError *error = NULL;
+  gint64 expires_at = 0;
+
+  provider = cached_fetch_finish (result, &expires_at, &error);
   if (provider == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  update_disk_cache (url, response, data->entry, body, data->started_at);
-  provider->expires_at = memory_expiry (data->started_at, response_max_age (response, data->entry));
-
-  g_task_return_pointer (task, memory_cache_insert (url, provider), g_object_unref);
+  provider->expires_at = expires_at;
+  g_task_return_pointer (task, provider, g_object_unref);
 }
 
 void
 lanyard_provider_load_async (SoupSession         *session,
                              LanyardAuthority    *authority,
+                             gboolean             revalidate,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(LanyardProvider) provider = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  GError *error = NULL;
-  const char *url;
-  LoadData *data;
-  gboolean stale;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
   g_return_if_fail (authority != NULL);
@@ -533,53 +599,11 @@ lanyard_provider_load_async (SoupSession         *session,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_provider_load_async);
   g_task_set_check_cancellable (task, FALSE);
+  /* parse_discovery borrows it */
+  g_task_set_task_data (task, lanyard_authority_ref (authority), (GDestroyNotify) lanyard_authority_unref);
 
-  url = lanyard_authority_get_discovery_url (authority);
-
-  if ((provider = memory_cache_lookup (url, &stale)) != NULL)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&provider), g_object_unref);
-      return;
-    }
-
-  data = g_new0 (LoadData, 1);
-  data->authority = lanyard_authority_ref (authority);
-  data->entry = lanyard_cache_lookup (url);
-  data->started_at = now_seconds ();
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-
-  if (stale)
-    g_debug ("Discovery document for %s went stale in memory", url);
-
-  if (!stale && data->entry != NULL && lanyard_cache_entry_is_fresh (data->entry, data->started_at))
-    {
-      g_autoptr(GError) local_error = NULL;
-      gsize len;
-      const char *json = g_bytes_get_data (data->entry->body, &len);
-
-      provider = lanyard_provider_new_from_data (authority, json, len, &local_error);
-      if (provider != NULL)
-        {
-          g_debug ("Discovery document for %s from the disk cache", url);
-          provider->expires_at = memory_expiry (data->entry->fetched_at, data->entry->max_age);
-          g_task_return_pointer (task, memory_cache_insert (url, provider), g_object_unref);
-          return;
-        }
-
-      /* Tampered with or from an older, laxer version: fetch it again. */
-      g_debug ("Ignoring the cached discovery document for %s: %s", url, local_error->message);
-      g_clear_pointer (&data->entry, lanyard_cache_entry_free);
-    }
-
-  msg = new_get (url, "discovery", data->entry != NULL ? data->entry->etag : NULL, &error);
-  if (msg == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_debug ("Fetching %s", url);
-  lanyard_http_send_async (session, msg, 0, cancellable, discovery_cb, g_steal_pointer (&task));
+  cached_fetch_async (session, &discovery_kind, lanyard_authority_get_discovery_url (authority),
+                      revalidate, authority, cancellable, discovery_fetched_cb, g_steal_pointer (&task));
 }
 
 LanyardProvider *
@@ -590,6 +614,14 @@ lanyard_provider_load_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_provider_load_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+lanyard_provider_is_stale (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), TRUE);
+
+  return is_stale (self->expires_at);
 }
 
 LanyardAuthority *
@@ -669,63 +701,46 @@ lanyard_provider_requires_iss_parameter (LanyardProvider *self)
   return self->iss_parameter;
 }
 
-typedef struct
-{
-  LanyardCacheEntry *entry;
-  gint64             started_at;
-} JwksData;
+/* ------------------------------------------------------------------------ */
+/* JWKS                                                                     */
+/* ------------------------------------------------------------------------ */
 
-static void
-jwks_data_free (JwksData *data)
+static gpointer
+parse_jwks (gconstpointer   data,
+            gsize           len,
+            gpointer        unused,
+            GError        **error)
 {
-  g_clear_pointer (&data->entry, lanyard_cache_entry_free);
-  g_free (data);
+  return lanyard_jwks_new_from_data (data, len, error);
 }
 
+static const FetchKind jwks_kind = {
+  "JWKS", "JWKS", parse_jwks, (GDestroyNotify) lanyard_jwks_unref,
+};
+
 static void
-jwks_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+jwks_fetched_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   LanyardProvider *self = g_task_get_source_object (task);
-  JwksData *data = g_task_get_task_data (task);
-  g_autoptr(LanyardHttpResponse) response = NULL;
-  g_autoptr(LanyardJwks) jwks = NULL;
-  g_autoptr(GBytes) body = NULL;
+  LanyardJwks *jwks;
   GError *error = NULL;
-  const char *json;
-  gsize len;
+  gint64 expires_at = 0;
 
-  response = lanyard_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  body = body_from_response ("JWKS", self->jwks_uri, response, data->entry, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  json = g_bytes_get_data (body, &len);
-  jwks = lanyard_jwks_new_from_data (json != NULL ? json : "", len, &error);
+  jwks = cached_fetch_finish (result, &expires_at, &error);
   if (jwks == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  update_disk_cache (self->jwks_uri, response, data->entry, body, data->started_at);
-
   g_clear_pointer (&self->jwks, lanyard_jwks_unref);
   self->jwks = lanyard_jwks_ref (jwks);
-  self->jwks_expires_at = memory_expiry (data->started_at, response_max_age (response, data->entry));
+  self->jwks_expires_at = expires_at;
 
-  g_task_return_pointer (task, g_steal_pointer (&jwks), (GDestroyNotify) lanyard_jwks_unref);
+  g_task_return_pointer (task, jwks, (GDestroyNotify) lanyard_jwks_unref);
 }
 
 void
@@ -737,10 +752,7 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *log_url = NULL;
-  GError *error = NULL;
-  JwksData *data;
   gint64 now = g_get_monotonic_time ();
   gboolean stale;
 
@@ -771,45 +783,11 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
       return;
     }
 
-  data = g_new0 (JwksData, 1);
-  data->entry = lanyard_cache_lookup (self->jwks_uri);
-  data->started_at = now_seconds ();
-  g_task_set_task_data (task, data, (GDestroyNotify) jwks_data_free);
-
-  if (!force_refetch && !stale && data->entry != NULL &&
-      lanyard_cache_entry_is_fresh (data->entry, data->started_at))
-    {
-      g_autoptr(LanyardJwks) jwks = NULL;
-      g_autoptr(GError) local_error = NULL;
-      gsize len;
-      const char *json = g_bytes_get_data (data->entry->body, &len);
-
-      jwks = lanyard_jwks_new_from_data (json, len, &local_error);
-      if (jwks != NULL)
-        {
-          g_debug ("JWKS %s from the disk cache", log_url);
-          g_clear_pointer (&self->jwks, lanyard_jwks_unref);
-          self->jwks = lanyard_jwks_ref (jwks);
-          self->jwks_expires_at = memory_expiry (data->entry->fetched_at, data->entry->max_age);
-          g_task_return_pointer (task, g_steal_pointer (&jwks), (GDestroyNotify) lanyard_jwks_unref);
-          return;
-        }
-
-      g_debug ("Ignoring the cached JWKS: %s", local_error->message);
-      g_clear_pointer (&data->entry, lanyard_cache_entry_free);
-    }
-
-  msg = new_get (self->jwks_uri, "JWKS", data->entry != NULL ? data->entry->etag : NULL, &error);
-  if (msg == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
   if (force_refetch)
     self->jwks_refetched_at = now;
-  g_debug ("Fetching %s", log_url);
-  lanyard_http_send_async (session, msg, 0, cancellable, jwks_cb, g_steal_pointer (&task));
+
+  cached_fetch_async (session, &jwks_kind, self->jwks_uri, force_refetch || stale, NULL,
+                      cancellable, jwks_fetched_cb, g_steal_pointer (&task));
 }
 
 LanyardJwks *

@@ -15,28 +15,32 @@ G_BEGIN_DECLS
 #define LANYARD_TYPE_PROVIDER (lanyard_provider_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardProvider, lanyard_provider, LANYARD, PROVIDER, GObject)
 
-/* Fetches (or takes from the in-process cache, then the disk cache under
- * $XDG_CACHE_HOME/lanyard/ while fresh by Cache-Control max-age, revalidating
- * with If-None-Match) the discovery document. Checks: issuer present and —
+/* Takes from the disk cache under $XDG_CACHE_HOME/lanyard/ while fresh by
+ * Cache-Control max-age (unless @revalidate: the caller's copy in memory went
+ * stale, and the disk's is no fresher), or fetches (with If-None-Match when
+ * the disk has a validator) the discovery document. Keeping it in memory is
+ * the caller's business (LanyardProviderPool). Checks: issuer present and —
  * for generic authorities — equal to the authority; authorization and token
  * endpoints present; every endpoint https unless the authority is loopback.
  * Failures: LANYARD_ERROR_NETWORK / _TLS / _TIMED_OUT / _INVALID_RESPONSE. */
 void              lanyard_provider_load_async   (SoupSession         *session,
                                                  LanyardAuthority    *authority,
+                                                 gboolean             revalidate,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
 LanyardProvider  *lanyard_provider_load_finish  (GAsyncResult        *result,
                                                  GError             **error);
 
+/* Whether the discovery document is past its max-age (between a floor of a
+ * minute and a ceiling of a day) and must be loaded again. */
+gboolean          lanyard_provider_is_stale     (LanyardProvider     *self);
+
 /* Builds a provider from a discovery document already in hand (tests, fuzzing). */
 LanyardProvider  *lanyard_provider_new_from_data (LanyardAuthority  *authority,
                                                   const char        *discovery_json,
                                                   gsize              len,
                                                   GError           **error);
-
-/* Forget the in-process cache (tests). */
-void              lanyard_provider_clear_memory_cache (void);
 
 LanyardAuthority *lanyard_provider_get_authority              (LanyardProvider *self);
 const char       *lanyard_provider_get_issuer                 (LanyardProvider *self);
@@ -55,9 +59,10 @@ gboolean          lanyard_provider_supports_prompt_create     (LanyardProvider *
 /* RFC 9207 authorization_response_iss_parameter_supported */
 gboolean          lanyard_provider_requires_iss_parameter     (LanyardProvider *self);
 
-/* The JWKS: from memory, else the disk cache while fresh, else jwks_uri.
- * @force_refetch (for an unknown kid) goes to the network, at most once per
- * process per provider per minute, so a forged kid cannot make us hammer it. */
+/* The JWKS: from memory while fresh (max-age, as for discovery), else the
+ * disk cache while fresh, else jwks_uri. @force_refetch (for an unknown kid)
+ * goes to the network, at most once per provider object per minute, so a
+ * forged kid cannot make us hammer it. */
 void              lanyard_provider_get_jwks_async  (LanyardProvider     *self,
                                                     SoupSession         *session,
                                                     gboolean             force_refetch,

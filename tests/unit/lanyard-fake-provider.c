@@ -1483,7 +1483,6 @@ lanyard_fake_world_setup (LanyardFakeWorld *world)
   g_autoptr(GError) error = NULL;
 
   lanyard_fake_clear_keyring ();
-  lanyard_provider_clear_memory_cache ();
 
   world->fake = lanyard_fake_provider_new ();
   world->browser = lanyard_fake_browser_new (world->fake);
@@ -1543,7 +1542,6 @@ lanyard_fake_world_teardown (LanyardFakeWorld *world)
   g_clear_object (&world->store);
   g_clear_pointer (&world->config, lanyard_config_free);
   g_clear_pointer (&world->fake, lanyard_fake_provider_free);
-  lanyard_provider_clear_memory_cache ();
 }
 
 void

@@ -219,7 +219,7 @@ gboolean  lanyard_fake_port_is_closed    (guint16     port);
 void      lanyard_fake_spin              (guint       ms);
 
 /* A provider, a browser and a client configured for them, on an emptied
- * keyring and an empty in-process provider cache. */
+ * keyring; each client keeps its own providers in memory. */
 typedef struct {
   LanyardFakeProvider *fake;
   LanyardFakeBrowser  *browser;

@@ -434,7 +434,6 @@ test_unknown_kid_never_appears (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   /* A new process: the JWKS comes from the disk cache. */
-  lanyard_provider_clear_memory_cache ();
   restarted = lanyard_fake_world_new_client (&fixture->world);
   lanyard_fake_provider_set_id_token_func (fixture->world.fake, mint_ghost_kid, NULL);
 
@@ -463,7 +462,6 @@ test_unknown_kid_rotated (Fixture       *fixture,
   g_autoptr(LanyardAccount) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  lanyard_provider_clear_memory_cache ();
   restarted = lanyard_fake_world_new_client (&fixture->world);
   lanyard_fake_provider_rotate_keys (fixture->world.fake, "key-rotated");
 

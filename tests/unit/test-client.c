@@ -156,8 +156,7 @@ test_silent_from_cache (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint before = total_requests (fixture->world.fake);
 
-  /* A restart: a new client and an empty in-process provider cache. */
-  lanyard_provider_clear_memory_cache ();
+  /* A restart: a new client (with nothing in memory). */
   restarted = lanyard_fake_world_new_client (&fixture->world);
 
   cached = lanyard_fake_silent (restarted, NULL, FALSE, &error);
@@ -398,7 +397,6 @@ test_key_rotation_sign_in (Fixture       *fixture,
   lanyard_fake_browser_wait_idle (fixture->world.browser);
 
   /* Later, in a new process (JWKS from the disk cache), the keys rotated. */
-  lanyard_provider_clear_memory_cache ();
   restarted = lanyard_fake_world_new_client (&fixture->world);
   lanyard_fake_provider_rotate_keys (fixture->world.fake, "key-2");
 
@@ -423,7 +421,6 @@ test_key_rotation_refresh (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   lanyard_fake_browser_wait_idle (fixture->world.browser);
-  lanyard_provider_clear_memory_cache ();
   restarted = lanyard_fake_world_new_client (&fixture->world);
   lanyard_fake_provider_rotate_keys (fixture->world.fake, "key-2");
 

@@ -14,6 +14,7 @@
 #include "lanyard-http.h"
 #include "lanyard-json.h"
 #include "lanyard-provider.h"
+#include "lanyard-provider-pool.h"
 #include "lanyard-provider-cache.h"
 #include "lanyard-test-utils.h"
 
@@ -61,6 +62,7 @@ typedef struct {
   guint        n_discovery;
   guint        n_jwks;
   guint        n_not_modified;
+  LanyardProviderPool *pool;    /* a new one is a new process */
 } Fixture;
 
 static char *
@@ -134,14 +136,22 @@ fixture_setup (Fixture       *fixture,
   fixture->discovery = generic_discovery (fixture->base, fixture->base);
   fixture->jwks = JWKS_1;
   soup_server_add_handler (fixture->server, NULL, handler_cb, fixture, NULL);
-  lanyard_provider_clear_memory_cache ();
+  fixture->pool = lanyard_provider_pool_new ();
+}
+
+/* A new process: nothing in memory. */
+static void
+restart (Fixture *fixture)
+{
+  g_clear_object (&fixture->pool);
+  fixture->pool = lanyard_provider_pool_new ();
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  lanyard_provider_clear_memory_cache ();
+  g_clear_object (&fixture->pool);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->server);
   g_clear_pointer (&fixture->base, g_free);
@@ -160,10 +170,11 @@ load (Fixture     *fixture,
   authority = lanyard_authority_parse (authority_url != NULL ? authority_url : fixture->base, NULL);
   g_assert_nonnull (authority);
 
-  lanyard_provider_load_async (fixture->session, authority, NULL, lanyard_test_store_result_cb, &slot);
+  lanyard_provider_pool_load_async (fixture->pool, fixture->session, authority, NULL,
+                                    lanyard_test_store_result_cb, &slot);
   result = lanyard_test_wait_result (&slot);
 
-  return lanyard_provider_load_finish (result, error);
+  return lanyard_provider_pool_load_finish (fixture->pool, result, error);
 }
 
 static LanyardJwks *
@@ -431,7 +442,7 @@ test_disk_cache (Fixture       *fixture,
                    fixture->discovery, strlen (fixture->discovery));
 
   /* A new process: nothing in memory, a fresh file on disk, no request. */
-  lanyard_provider_clear_memory_cache ();
+  restart (fixture);
   second = load (fixture, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (first != second);
@@ -482,7 +493,7 @@ test_etag_revalidation (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_discovery, ==, 1);
   g_assert_cmpuint (fixture->n_not_modified, ==, 0);
 
-  lanyard_provider_clear_memory_cache ();
+  restart (fixture);
   fixture->cache_control = "max-age=120";
   second = load (fixture, NULL, &error);
   g_assert_no_error (error);
@@ -498,7 +509,7 @@ test_etag_revalidation (Fixture       *fixture,
   g_assert_cmpuint (g_bytes_get_size (entry->body), ==, strlen (fixture->discovery));
 
   g_clear_object (&second);
-  lanyard_provider_clear_memory_cache ();
+  restart (fixture);
   second = load (fixture, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->n_discovery, ==, 2);
@@ -521,7 +532,7 @@ test_no_store (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  lanyard_provider_clear_memory_cache ();
+  restart (fixture);
   second = load (fixture, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->n_discovery, ==, 2);
@@ -562,7 +573,7 @@ test_corrupt_cache (Fixture       *fixture,
       g_file_set_contents (path, contents->str, contents->len, &error);
       g_assert_no_error (error);
 
-      lanyard_provider_clear_memory_cache ();
+      restart (fixture);
       provider = load (fixture, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (fixture->n_discovery, ==, i + 1);
@@ -679,7 +690,7 @@ test_jwks (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_jwks, ==, 1);
 
   /* A new process: from the disk cache. */
-  lanyard_provider_clear_memory_cache ();
+  restart (fixture);
   reloaded = load (fixture, NULL, &error);
   g_assert_no_error (error);
   cached = get_jwks (fixture, reloaded, FALSE, &error);
@@ -771,7 +782,7 @@ test_cache_dir_trust (Fixture       *fixture,
     g_autoptr(LanyardProvider) again = NULL;
 
     g_assert_null (entry);
-    lanyard_provider_clear_memory_cache ();
+    restart (fixture);
     again = load (fixture, NULL, &error);
     g_assert_no_error (error);
     /* Fetched again, not taken from the file. */
@@ -879,10 +890,11 @@ test_memory_freshness_bounds (Fixture       *fixture,
                               gconstpointer  data)
 {
   const struct { const char *cache_control; gint64 fresh; gint64 stale; } cases[] = {
-    { "max-age=0", 59, 1 },
-    { "no-store", 59, 1 },
-    { "max-age=999999999", 86399, 1 },
-    { NULL, 3599, 1 },   /* no max-age: the disk cache's default, an hour */
+    /* Five seconds to spare for a slow machine between the fetch and the check. */
+    { "max-age=0", 55, 6 },
+    { "no-store", 55, 6 },
+    { "max-age=999999999", 86395, 6 },
+    { NULL, 3595, 6 },   /* no max-age: the disk cache's default, an hour */
   };
   g_autoptr(LanyardAuthority) authority = lanyard_authority_parse (fixture->base, NULL);
   const char *url = lanyard_authority_get_discovery_url (authority);
@@ -896,7 +908,7 @@ test_memory_freshness_bounds (Fixture       *fixture,
       guint before;
 
       g_test_message ("Cache-Control: %s", cases[i].cache_control);
-      lanyard_provider_clear_memory_cache ();
+      restart (fixture);
       lanyard_cache_remove (url);
       fixture->cache_control = cases[i].cache_control;
       before = fixture->n_discovery;
