@@ -636,7 +636,9 @@ reload_config (LanyardSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFIG]);
   set_provider_name (self);
 
-  if (config_is_complete (self->config))
+  /* The core's rules, as for lanyard-cli and the setup page: a bad value
+   * (from LANYARD_*, or GSettings written by hand) is said, not used. */
+  if (config_is_complete (self->config) && lanyard_config_check (self->config, &error))
     self->client = lanyard_client_new (self->config, self->store, self->browser, &error);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);

@@ -7,6 +7,7 @@
 #                                      preferences): names, roles, descriptions, where the focus is
 #   a11y-check.py tab PAGE N NAME...   press Tab up to N times; every focus event names its object,
 #                                      and each NAME gets the focus (in that order)
+#   a11y-check.py described PAGE ROLE NAME REGEX   that control's description matches REGEX
 #   a11y-check.py announce REGEX CMD…  run CMD; a focus event or a description change on the focused
 #                                      object (how Lanyard says a toast) carries REGEX within 10 s
 #
@@ -374,12 +375,26 @@ def announce_checks(regex, cmd):
         print("# said through %s on %s %r: %r" % (e[0], e[1], e[2], e[4] or e[3]), flush=True)
 
 
+def described_checks(page, r, name, regex):
+    a = app()
+    if not check(a is not None, "the app %r is on the AT-SPI bus" % APP):
+        return
+    root = page_root(a, page)
+    hits = [o for o in walk(root)] if root is not None else []
+    hits = [o for o in hits if role(o) == r and o.name == name]
+    desc = hits[0].description if hits else None
+    check(desc is not None and re.search(regex, desc) is not None,
+          "%s: the %s %r is described as /%s/" % (page, r, name, regex), repr(desc))
+
+
 def main():
     what = sys.argv[1]
     if what == "page":
         page_checks(sys.argv[2])
     elif what == "tab":
         tab_checks(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+    elif what == "described":
+        described_checks(*sys.argv[2:6])
     elif what == "announce":
         announce_checks(sys.argv[2], sys.argv[3:])
     else:

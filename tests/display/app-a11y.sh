@@ -66,4 +66,11 @@ shot a11y-preferences
 
 app_quit
 is "$APP_RC" 0 "app.quit ends the app with status 0"
+
+# ============================================================ a bad value in the environment
+t_ok "with LANYARD_CLIENT_ID='two words', the app starts" \
+  app_start GTK_A11Y=atspi LANYARD_AUTHORITY="$IDP_ISSUER" LANYARD_CLIENT_ID="two words"
+t_ok "a client ID with a space is not used: the setup page" wait_state setup
+a11y described setup text "Application (Client) ID" "no spaces"
+app_quit
 done_testing

@@ -242,6 +242,24 @@ test_setup_without_settings (Fixture       *fixture,
   g_unsetenv ("LANYARD_REDIRECT_HOST");
 }
 
+/* A bad value from the environment follows the core's rules
+ * (lanyard_config_check), as in lanyard-cli: it is not used. */
+static void
+test_setup_bad_environment (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  configure (fixture);
+  g_setenv ("LANYARD_CLIENT_ID", "two words", TRUE);
+  fixture->session = session_new (fixture);
+  /* The setup page gets the value and says what is wrong with it (the
+   * display test app-a11y checks that part). */
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SETUP);
+  g_assert_null (lanyard_session_get_client (fixture->session));
+  g_assert_false (can (fixture->session, "sign-in"));
+  g_assert_cmpstr (lanyard_session_get_config (fixture->session)->client_id, ==, "two words");
+  g_unsetenv ("LANYARD_CLIENT_ID");
+}
+
 /* Sign in, add another account, switch offline, sign out one, restart. */
 static void
 test_accounts (Fixture       *fixture,
@@ -492,6 +510,7 @@ main (int   argc,
 
   ADD ("setup", test_setup);
   ADD ("setup-without-settings", test_setup_without_settings);
+  ADD ("setup-bad-environment", test_setup_bad_environment);
   ADD ("accounts", test_accounts);
   ADD ("other-configuration", test_other_configuration);
   ADD ("cancel", test_cancel);
