@@ -215,3 +215,12 @@ lanyard_format_timestamp (gint64 when)
    * not %e, which pads the day with a figure space that is read aloud */
   return g_date_time_format (dt, _("%-d %B %Y, %H:%M:%S"));
 }
+
+char *
+lanyard_format_time_span (guint seconds)
+{
+  if (seconds >= 60 && seconds % 60 == 0)
+    return g_strdup_printf (ngettext ("%u minute", "%u minutes", seconds / 60), seconds / 60);
+
+  return g_strdup_printf (ngettext ("%u second", "%u seconds", seconds), seconds);
+}

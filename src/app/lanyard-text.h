@@ -29,6 +29,8 @@ char     *lanyard_authority_display_host (const char *authority);
 /* "in 5 minutes", "3 hours ago"… relative to @now (unix seconds). */
 char     *lanyard_format_relative_time  (gint64 when,
                                          gint64 now);
+/* "5 minutes", "90 seconds": a duration as people say it. */
+char     *lanyard_format_time_span      (guint seconds);
 /* A local date and time for a unix timestamp. */
 char     *lanyard_format_timestamp      (gint64 when);
 

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-loopback.h"
 #include "lanyard-text.h"
 #include "lanyard-a11y.h"
 #include "lanyard-waiting-page.h"
@@ -28,6 +29,7 @@ struct _LanyardWaitingPage
   char       *uri;
   guint       sign_up : 1;
   guint       browser_failed : 1;
+  guint       time_limit;
 };
 
 enum {
@@ -135,7 +137,28 @@ lanyard_waiting_page_init (LanyardWaitingPage *self)
   /* Cancel is enabled only once the window is waiting: the ::map grab alone
    * did not take, leaving the focus on an unnamed scrolled window. */
   lanyard_a11y_focus_on_map (GTK_WIDGET (self), GTK_WIDGET (self->cancel_button));
+  self->time_limit = LANYARD_LOOPBACK_DEFAULT_TIMEOUT_SECONDS;
   lanyard_waiting_page_reset (self, FALSE);
+}
+
+/* What to do, and for how long Lanyard waits (the limit was never said). */
+static void
+update_description (LanyardWaitingPage *self)
+{
+  g_autofree char *limit = lanyard_format_time_span (self->time_limit);
+  g_autofree char *wait = NULL;
+  g_autofree char *text = NULL;
+
+  /* Translators: %s is a duration such as “5 minutes” */
+  wait = g_strdup_printf (_("Lanyard waits for %s, then you can start again."), limit);
+  text = g_strdup_printf ("%s %s",
+                          self->sign_up
+                          ? _("Create your account on the page that opened in your web browser. "
+                              "This window updates when you are done.")
+                          : _("Sign in on the page that opened in your web browser. "
+                              "This window updates when you are done."),
+                          wait);
+  gtk_label_set_text (self->description_label, text);
 }
 
 void
@@ -149,13 +172,19 @@ lanyard_waiting_page_reset (LanyardWaitingPage *self,
   lanyard_waiting_page_set_uri (self, NULL);
 
   gtk_label_set_text (self->title_label, _("Continue in Your Browser"));
-  gtk_label_set_text (self->description_label,
-                      sign_up
-                      ? _("Create your account on the page that opened in your web browser. "
-                          "This window updates when you are done.")
-                      : _("Sign in on the page that opened in your web browser. "
-                          "This window updates when you are done."));
+  update_description (self);
   gtk_widget_set_visible (self->link_frame, FALSE);
+}
+
+void
+lanyard_waiting_page_set_time_limit (LanyardWaitingPage *self,
+                                     guint               seconds)
+{
+  g_return_if_fail (LANYARD_IS_WAITING_PAGE (self));
+
+  self->time_limit = seconds > 0 ? seconds : LANYARD_LOOPBACK_DEFAULT_TIMEOUT_SECONDS;
+  if (!self->browser_failed)
+    update_description (self);
 }
 
 const char *

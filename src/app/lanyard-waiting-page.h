@@ -16,6 +16,10 @@ G_DECLARE_FINAL_TYPE (LanyardWaitingPage, lanyard_waiting_page, LANYARD, WAITING
 void        lanyard_waiting_page_reset             (LanyardWaitingPage *self,
                                                     gboolean            sign_up);
 const char *lanyard_waiting_page_get_uri           (LanyardWaitingPage *self);
+/* How long the sign-in may take (LanyardConfig's timeout_seconds; 0 is the
+ * core's default): said on the page. */
+void        lanyard_waiting_page_set_time_limit    (LanyardWaitingPage *self,
+                                                    guint               seconds);
 void        lanyard_waiting_page_set_uri           (LanyardWaitingPage *self,
                                                     const char         *uri);
 /* The browser could not be opened: say why and show the link to copy. */

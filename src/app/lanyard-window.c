@@ -166,7 +166,11 @@ state_changed_cb (LanyardWindow  *self,
       lanyard_setup_page_set_values (self->setup_page, config->authority, config->client_id);
     }
   else if (state == LANYARD_SESSION_STATE_WAITING)
-    lanyard_waiting_page_reset (self->waiting_page, lanyard_session_get_signing_up (session));
+    {
+      lanyard_waiting_page_reset (self->waiting_page, lanyard_session_get_signing_up (session));
+      lanyard_waiting_page_set_time_limit (self->waiting_page,
+                                           lanyard_session_get_config (session)->timeout_seconds);
+    }
 
   /* Acting on the account makes what a keyring toast said stale. */
   if (state == LANYARD_SESSION_STATE_WAITING)

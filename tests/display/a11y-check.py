@@ -245,6 +245,9 @@ def page_checks(page):
         has("heading", "Continue in Your Browser")
         has("push button", "Cancel")
         has("push button", "Copy Link")
+        labels = [o.name for o in objs if role(o) == "label"]
+        check(any("waits for 5 minutes" in (n or "") for n in labels),
+              "waiting: the page says how long Lanyard waits", "%s" % labels)
         focus_is("push button", "Cancel")
     elif page == "signed-in":
         has("push button", "Sign Out")
