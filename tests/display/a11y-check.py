@@ -376,6 +376,12 @@ def announce_checks(regex, cmd):
           "events: %s" % ["%s %s %r %r" % (e[0].split(":")[-1], e[1], e[2], e[4] or e[3]) for e in events][:12])
     for e in hits[:1]:
         print("# said through %s on %s %r: %r" % (e[0], e[1], e[2], e[4] or e[3]), flush=True)
+    unnamed = ["%s %r" % (role(o), o.name) for f in frames(a) for o in walk(f)
+               if role(o) == "push button" and TYPE_NAME.match(o.name or "")]
+    closes = [o for f in frames(a) for o in walk(f) if role(o) == "push button" and o.name == "Close" and
+              o.parent is not None and o.parent.name == "AdwToastWidget"]
+    check(bool(closes) and not unnamed, "the toast's close button is named “Close” (not “GtkImage”)",
+          "; ".join(unnamed) or "no “Close” button")
 
 
 def described_checks(page, r, name, regex):
