@@ -13,6 +13,8 @@ else
 fi
 warnings=$(sed 's/\x1b\[[0-9;]*m//g' "$T/check.out" | grep -E '^(WARNING|ERROR)')
 is "$warnings" "" "gi-docgen check: every public symbol is documented"
+[ -z "$warnings" ] || diag "Document each in a gtk-doc comment (/** name: @param: Returns: */, with" \
+  "annotations) next to its definition in src/core/*.c; gi-docgen check <build>/src/core/Lanyard-1.gir lists them."
 like "$(grep -c '<method name=\|<constructor name=\|<function name=' "$LANYARD_GIR")" '^[1-9][0-9]+$' \
   "the GIR has the API in it"
 
