@@ -767,17 +767,6 @@ lanyard_json_to_string (JsonNode *node)
 
 /**
  * lanyard_output_json:
- * @node: the JSON to write
- * @pretty: indent by two spaces
- *
- * JSON text for @node that can go to a terminal as is: the characters
- * lanyard_clean_text() replaces are written as `\u` escapes (read back as
- * the same string), and numbers are written as JSON.
- *
- * Returns: (transfer full): the JSON text
- */
-/**
- * lanyard_output_json:
  * @node: the JSON tree to write
  * @pretty: whether to indent (two spaces a level), for people
  *

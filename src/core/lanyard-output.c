@@ -13,18 +13,6 @@
 
 /**
  * lanyard_clean_text:
- * @text: (nullable): text written by a provider: a claim, a user name, an
- *   error description
- *
- * Text a provider wrote, made safe to print on a terminal or show in a
- * label: every C0 and C1 control character, DEL, bidirectional override
- * (U+202A–U+202E) and isolate (U+2066–U+2069) is replaced by U+FFFD; tab,
- * newline and carriage return by a space; invalid UTF-8 is made valid.
- *
- * Returns: (transfer full) (nullable): the cleaned text; %NULL for %NULL
- */
-/**
- * lanyard_clean_text:
  * @text: (nullable): text a provider wrote (a claim, a username, an error)
  *
  * Makes provider text safe to print on a terminal or show in a label: every
