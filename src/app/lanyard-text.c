@@ -55,7 +55,8 @@ lanyard_error_to_text (const GError *error)
       /* The core already says "Could not reach <host>: …". */
       return g_strdup (message);
     case LANYARD_ERROR_TLS:
-      return g_strdup_printf (_("The provider’s connection is not trusted: %s"), message);
+      /* "The certificate of <host> is not trusted": said once is enough. */
+      return g_strdup (message);
     case LANYARD_ERROR_INVALID_RESPONSE:
       return g_strdup_printf (_("The provider sent an answer Lanyard cannot use: %s"), message);
     case LANYARD_ERROR_INVALID_TOKEN:
@@ -63,9 +64,10 @@ lanyard_error_to_text (const GError *error)
     case LANYARD_ERROR_STATE_MISMATCH:
       return g_strdup_printf (_("The browser answered for a different sign-in: %s"), message);
     case LANYARD_ERROR_KEYRING_LOCKED:
-      return g_strdup_printf (_("The keyring is locked: %s"), message);
     case LANYARD_ERROR_KEYRING_UNAVAILABLE:
-      return g_strdup_printf (_("No keyring is available: %s"), message);
+      /* The core says what could not be done and why ("Could not save the
+       * account in the keyring: the keyring is locked"): not twice. */
+      return g_strdup (message);
     case LANYARD_ERROR_INTERACTION_REQUIRED:
       return g_strdup (_("Your session has ended. Sign in again to continue."));
     case LANYARD_ERROR_CONFIGURATION:

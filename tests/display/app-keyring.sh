@@ -80,7 +80,7 @@ t_ok "no prompter: app.unlock-keyring activates" app_activate unlock-keyring
 t_ok "no prompter: a toast answers (no hang)" wait_toasts 2 10
 elapsed=$((($(date +%s%N) - started) / 1000000))
 diag "no prompter: answered in ${elapsed} ms: $(app_toasts | tail -n1)"
-like "$(app_toasts | tail -n1)" '^The keyring is locked: .*password dialog could not be shown|^The keyring was not unlocked' \
+like "$(app_toasts | tail -n1)" '^Could not unlock the keyring: .*password dialog could not be shown|^The keyring was not unlocked' \
   "no prompter: the toast says the keyring was not unlocked, and why"
 t_ok "no prompter: app.unlock-keyring is enabled again" wait_enabled unlock-keyring
 is "$(app_state)" signed-out "no prompter: still signed out"
