@@ -2,13 +2,15 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Any local process can connect to this listener, so it is built to be
- * attacked. SoupServer parses HTTP, but it has no connection cap, no idle
- * timeout and a header limit of its own choosing (64–100 KiB), so the
- * sockets are ours: a GSocketService listens on 127.0.0.1 and ::1, counts
- * and times connections, and hands each one to the SoupServer with
- * soup_server_accept_iostream() behind a LanyardLoopbackConn input stream
- * that enforces the size limits (lanyard-loopback-conn.c).
+ * It reads as wait → take → respond: lanyard_loopback_wait_async () waits
+ * for the browser's request on the redirect path, the HTTP gate answers
+ * everything else (wrong host, path, method, size, smuggling headers), the
+ * redirect-response module judges the request (lanyard-redirect-response.c:
+ * state, RFC 9207 iss, code), a verdict that ends the wait takes the request
+ * and holds it, and lanyard_loopback_finish_page () answers it and keeps
+ * the server alive until the page is out. The sockets, the connection cap
+ * and eviction are the listener's (lanyard-loopback-listener.c), the size
+ * limits the connection stream's (lanyard-loopback-conn.c).
  */
 #define G_LOG_DOMAIN "lanyard-loopback"
 
@@ -22,30 +24,17 @@
 #include "lanyard-i18n-private.h"
 #include "lanyard-loopback.h"
 #include "lanyard-loopback-conn.h"
+#include "lanyard-loopback-listener.h"
 #include "lanyard-loopback-page.h"
 #include "lanyard-loopback-private.h"
-#include "lanyard-oauth-error.h"
 #include "lanyard-redirect-response.h"
 
-#define LISTEN_BACKLOG        32
-#define BIND_ATTEMPTS         10
 #define MAX_LOGGED_PATH_CHARS 64
 
 /* After the headers, an oversized body is read and thrown away (so that the
  * client sees the 413) up to this many times the body limit; beyond that
  * the connection is simply dropped. */
 #define DRAIN_FACTOR 4
-
-/* ------------------------------------------------------------------------ */
-/* The listener                                                             */
-/* ------------------------------------------------------------------------ */
-
-/* Our books on one accepted connection. */
-typedef struct {
-  LanyardLoopbackConn *conn;        /* unowned: libsoup owns it */
-  guint                held : 1;    /* answered later by finish_page() */
-  guint                complete : 1; /* its request has been read */
-} Peer;
 
 struct _LanyardLoopback
 {
@@ -57,15 +46,14 @@ struct _LanyardLoopback
   guint16              port;
   guint                timeout_seconds;
 
+  /* Limits for the connections: the listener's, and the body's here. */
   guint                max_connections;
   guint                idle_timeout_ms;
   gsize                max_header_bytes;
   gsize                max_body_bytes;
 
-  GSocketService      *service;
-  GPtrArray           *sockets;
-  SoupServer          *server;
-  GQueue               peers;       /* Peer, oldest first */
+  SoupServer          *server;      /* HTTP on the listener's connections */
+  LanyardLoopbackListener *listener;
 
   GTask               *task;
   char                *expected_state;
@@ -78,7 +66,6 @@ struct _LanyardLoopback
 
   guint                iss_required : 1;
   guint                wait_started : 1;
-  guint                listening : 1;
 };
 
 G_DEFINE_FINAL_TYPE (LanyardLoopback, lanyard_loopback, G_TYPE_OBJECT)
@@ -149,130 +136,11 @@ flush_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-socket_address_equal (GSocketAddress *a,
-                      GSocketAddress *b)
-{
-  GInetSocketAddress *ia, *ib;
-
-  if (a == b)
-    return TRUE;
-  if (!G_IS_INET_SOCKET_ADDRESS (a) || !G_IS_INET_SOCKET_ADDRESS (b))
-    return FALSE;
-
-  ia = G_INET_SOCKET_ADDRESS (a);
-  ib = G_INET_SOCKET_ADDRESS (b);
-
-  return g_inet_socket_address_get_port (ia) == g_inet_socket_address_get_port (ib) &&
-         g_inet_address_equal (g_inet_socket_address_get_address (ia),
-                               g_inet_socket_address_get_address (ib));
-}
-
-/* The remote address tells connections apart: all of them end at our port. */
-static Peer *
-lanyard_loopback_find_peer (LanyardLoopback   *self,
-                            SoupServerMessage *msg)
-{
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-
-  if (remote == NULL)
-    return NULL;
-
-  for (GList *l = self->peers.head; l != NULL; l = l->next)
-    {
-      Peer *peer = l->data;
-
-      if (!lanyard_loopback_conn_is_dropped (peer->conn) &&
-          socket_address_equal (lanyard_loopback_conn_get_remote (peer->conn), remote))
-        return peer;
-    }
-
-  return NULL;
-}
-
-static void
-peer_released_cb (LanyardLoopbackConn *conn,
-                  gpointer             user_data)
-{
-  LanyardLoopback *self = LANYARD_LOOPBACK (user_data);
-
-  for (GList *l = self->peers.head; l != NULL; l = l->next)
-    {
-      Peer *peer = l->data;
-
-      if (peer->conn == conn)
-        {
-          g_queue_delete_link (&self->peers, l);
-          g_free (peer);
-          return;
-        }
-    }
-}
-
-/* Connections that count against the cap: dropped ones are on their way out. */
-static guint
-lanyard_loopback_count_live (LanyardLoopback *self)
-{
-  guint n = 0;
-
-  for (GList *l = self->peers.head; l != NULL; l = l->next)
-    if (!lanyard_loopback_conn_is_dropped (((Peer *) l->data)->conn))
-      n++;
-
-  return n;
-}
-
-/* Who makes room for a new connection: never the held one, nor one whose
- * request was read (it is being answered). The oldest that has sent
- * nothing goes first, so that a real browser in the middle of its request
- * outlives a flood of silent sockets; then the oldest of the rest. */
-static Peer *
-lanyard_loopback_pick_victim (LanyardLoopback *self)
-{
-  Peer *fallback = NULL;
-
-  for (GList *l = self->peers.head; l != NULL; l = l->next)
-    {
-      Peer *peer = l->data;
-
-      if (peer->held || peer->complete || lanyard_loopback_conn_is_dropped (peer->conn))
-        continue;
-      if (!lanyard_loopback_conn_has_input (peer->conn))
-        return peer;
-      if (fallback == NULL)
-        fallback = peer;
-    }
-
-  return fallback;
-}
-
-static void
-lanyard_loopback_drop_connections (LanyardLoopback *self)
-{
-  for (GList *l = self->peers.head; l != NULL; l = l->next)
-    {
-      Peer *peer = l->data;
-
-      if (!peer->held)
-        lanyard_loopback_conn_drop (peer->conn);
-    }
-}
-
-/* Closes the port (new connections are refused) and drops every connection
- * but the held one. */
 static void
 lanyard_loopback_stop_listening (LanyardLoopback *self)
 {
-  if (self->listening)
-    {
-      g_debug ("Closing port %u", self->port);
-      self->listening = FALSE;
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-      g_ptr_array_set_size (self->sockets, 0);
-    }
-
-  lanyard_loopback_drop_connections (self);
+  if (self->listener != NULL)
+    lanyard_loopback_listener_stop (self->listener);
 }
 
 static gboolean
@@ -414,17 +282,13 @@ lanyard_loopback_take (LanyardLoopback   *self,
                        char              *code,
                        GError            *error)
 {
-  Peer *peer = lanyard_loopback_find_peer (self, msg);
+  LanyardLoopbackConn *conn = lanyard_loopback_listener_hold (self->listener, msg);
 
   soup_server_message_pause (msg);
   g_set_object (&self->held_msg, msg);
 
-  if (peer != NULL)
-    {
-      peer->held = TRUE;
-      lanyard_loopback_conn_disarm_deadline (peer->conn);
-      g_set_weak_pointer (&self->held_conn, peer->conn);
-    }
+  if (conn != NULL)
+    g_set_weak_pointer (&self->held_conn, conn);
 
   lanyard_loopback_complete (self, code, error, TRUE);
 }
@@ -659,10 +523,10 @@ request_read_cb (SoupServer        *server,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
-  Peer *peer = lanyard_loopback_find_peer (LANYARD_LOOPBACK (user_data), msg);
+  LanyardLoopback *self = LANYARD_LOOPBACK (user_data);
 
-  if (peer != NULL)
-    peer->complete = TRUE;
+  if (self->listener != NULL)
+    lanyard_loopback_listener_mark_read (self->listener, msg);
 }
 
 static void
@@ -676,72 +540,6 @@ request_started_cb (SoupServer        *server,
 
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data, 0);
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), user_data, 0);
-}
-
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
-{
-  LanyardLoopback *self = LANYARD_LOOPBACK (user_data);
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GSocketAddress) remote = NULL;
-  g_autoptr(LanyardLoopbackConn) conn = NULL;
-  g_autoptr(GIOStream) stream = NULL;
-  Peer *peer;
-  g_autoptr(GError) error = NULL;
-
-  if (!self->listening)
-    {
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
-    }
-
-  /* Refusing the newcomer would let a local process that holds the
-   * connections open keep the browser out until the idle deadline. */
-  if (lanyard_loopback_count_live (self) >= self->max_connections)
-    {
-      Peer *victim = lanyard_loopback_pick_victim (self);
-
-      if (victim == NULL)
-        {
-          g_debug ("%u connections busy; closing a new one", self->max_connections);
-          g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-          return TRUE;
-        }
-
-      g_debug ("%u connections open; dropping the oldest unfinished one", self->max_connections);
-      lanyard_loopback_conn_drop (victim->conn);
-    }
-
-  local = g_socket_connection_get_local_address (connection, &error);
-  if (local != NULL)
-    remote = g_socket_connection_get_remote_address (connection, &error);
-  if (remote == NULL)
-    {
-      g_debug ("Closing a connection without addresses: %s", error->message);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
-    }
-
-  conn = lanyard_loopback_conn_new (connection, remote, self->max_header_bytes,
-                                    self->max_body_bytes * DRAIN_FACTOR, self->idle_timeout_ms,
-                                    peer_released_cb, self);
-  peer = g_new0 (Peer, 1);
-  peer->conn = conn;
-  g_queue_push_tail (&self->peers, peer);
-
-  stream = g_simple_io_stream_new (G_INPUT_STREAM (conn),
-                                   g_io_stream_get_output_stream (G_IO_STREAM (connection)));
-
-  if (!soup_server_accept_iostream (self->server, stream, local, remote, &error))
-    {
-      g_debug ("Could not serve a connection: %s", error->message);
-      g_io_stream_close (stream, NULL, NULL);
-    }
-
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -766,124 +564,6 @@ is_valid_path (const char *path)
          !g_str_has_suffix (path, "/.") && !g_str_has_suffix (path, "/..");
 }
 
-static GSocket *
-bind_loopback (GSocketFamily   family,
-               guint16         port,
-               GError        **error)
-{
-  g_autoptr(GInetAddress) inet = g_inet_address_new_loopback (family);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (inet, port);
-  g_autoptr(GSocket) socket = NULL;
-
-  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (socket == NULL)
-    return NULL;
-
-  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-
-  /* allow_reuse only sets SO_REUSEADDR for TCP (a fixed port can be bound
-   * again while old connections sit in TIME_WAIT); never SO_REUSEPORT, which
-   * would let another process share the port. */
-  if (!g_socket_bind (socket, address, TRUE, error) ||
-      !g_socket_listen (socket, error))
-    return NULL;
-
-  return g_steal_pointer (&socket);
-}
-
-static gboolean
-lanyard_loopback_listen (LanyardLoopback  *self,
-                         guint16           port,
-                         GError          **error)
-{
-  g_autoptr(GSocket) socket4 = NULL;
-  g_autoptr(GSocket) socket6 = NULL;
-
-  for (guint attempt = 0; attempt < BIND_ATTEMPTS; attempt++)
-    {
-      g_autoptr(GSocketAddress) bound = NULL;
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GError) error6 = NULL;
-
-      g_clear_object (&socket4);
-      socket4 = bind_loopback (G_SOCKET_FAMILY_IPV4, port, &local_error);
-      if (socket4 == NULL)
-        {
-          int code = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)
-                     ? LANYARD_ERROR_CONFIGURATION : LANYARD_ERROR_FAILED;
-
-          g_set_error (error, LANYARD_ERROR, code, _("Cannot listen on 127.0.0.1 port %u: %s"),
-                       port, local_error->message);
-          return FALSE;
-        }
-
-      bound = g_socket_get_local_address (socket4, &local_error);
-      if (bound == NULL)
-        {
-          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       _("Cannot listen on 127.0.0.1: %s"), local_error->message);
-          return FALSE;
-        }
-      self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-
-      socket6 = bind_loopback (G_SOCKET_FAMILY_IPV6, self->port, &error6);
-      if (socket6 != NULL)
-        break;
-
-      if (!g_error_matches (error6, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-        {
-          /* No IPv6 loopback here; the browser cannot reach ::1 either. */
-          g_debug ("IPv4 only: cannot listen on ::1: %s", error6->message);
-          break;
-        }
-
-      /* Someone else holds ::1 on this port. With "localhost" a browser
-       * that resolves it to ::1 would hand them the code: take another
-       * port, or refuse. */
-      if (port == 0 && attempt + 1 < BIND_ATTEMPTS)
-        continue;
-      if (g_str_equal (self->redirect_host, "localhost"))
-        {
-          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                       _("Port %u is taken on ::1 by another program"), self->port);
-          return FALSE;
-        }
-      break;
-    }
-
-  /* Inactive until every socket is in: adding one to an active service
-   * cancels its pending accept, and a connection accepted by that cancelled
-   * operation is silently dropped (GLib 2.74). */
-  self->service = g_object_new (G_TYPE_SOCKET_SERVICE, "active", FALSE, NULL);
-  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
-
-  g_ptr_array_add (self->sockets, g_steal_pointer (&socket4));
-  if (socket6 != NULL)
-    g_ptr_array_add (self->sockets, g_steal_pointer (&socket6));
-
-  for (guint i = 0; i < self->sockets->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service),
-                                         g_ptr_array_index (self->sockets, i),
-                                         NULL, &local_error))
-        {
-          g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                       _("Cannot listen on port %u: %s"), self->port, local_error->message);
-          return FALSE;
-        }
-    }
-
-  g_socket_service_start (self->service);
-  self->listening = TRUE;
-
-  g_debug ("Listening on port %u (%s)", self->port,
-           self->sockets->len > 1 ? "127.0.0.1 and ::1" : "127.0.0.1 only");
-
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------------ */
 /* GObject                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -904,21 +584,9 @@ lanyard_loopback_dispose (GObject *object)
   lanyard_loopback_close (self);
 
   /* Connections still in flight (the answered one being written) outlive
-   * us; they must not call back. */
-  while (!g_queue_is_empty (&self->peers))
-    {
-      Peer *peer = g_queue_pop_head (&self->peers);
-
-      lanyard_loopback_conn_disown (peer->conn);
-      g_free (peer);
-    }
+   * us and it: the listener disowns them. */
   g_clear_weak_pointer (&self->held_conn);
-
-  if (self->service != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->service, self);
-      g_clear_object (&self->service);
-    }
+  g_clear_object (&self->listener);
 
   if (self->server != NULL)
     {
@@ -938,7 +606,6 @@ lanyard_loopback_finalize (GObject *object)
   g_free (self->redirect_uri);
   g_free (self->redirect_host);
   g_free (self->path);
-  g_clear_pointer (&self->sockets, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lanyard_loopback_parent_class)->finalize (object);
 }
@@ -960,7 +627,6 @@ lanyard_loopback_init (LanyardLoopback *self)
   self->idle_timeout_ms = LANYARD_LOOPBACK_IDLE_TIMEOUT_MS;
   self->max_header_bytes = LANYARD_LOOPBACK_MAX_HEADER_BYTES;
   self->max_body_bytes = LANYARD_LOOPBACK_MAX_BODY_BYTES;
-  self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->server = soup_server_new ("raw-paths", TRUE, NULL);
   soup_server_add_handler (self->server, "/", server_callback, self, NULL);
@@ -1003,8 +669,15 @@ lanyard_loopback_new (const char  *redirect_host,
   self->redirect_host = g_strdup (redirect_host);
   self->path = g_strdup (path);
 
-  if (!lanyard_loopback_listen (self, port, error))
+  /* A browser may resolve "localhost" to ::1: nobody else may hold it. */
+  self->listener = lanyard_loopback_listener_new (self->server, port,
+                                                  g_str_equal (redirect_host, "localhost"),
+                                                  self->max_connections, self->idle_timeout_ms,
+                                                  self->max_header_bytes,
+                                                  self->max_body_bytes * DRAIN_FACTOR, error);
+  if (self->listener == NULL)
     return NULL;
+  self->port = lanyard_loopback_listener_get_port (self->listener);
 
   self->redirect_uri = g_strdup_printf ("http://%s:%u%s", redirect_host, self->port, path);
 
@@ -1065,7 +738,7 @@ lanyard_loopback_wait_async (LanyardLoopback     *self,
    * cancellation is still returned: the caller decides. */
   g_task_set_check_cancellable (task, FALSE);
 
-  if (!self->listening)
+  if (!lanyard_loopback_is_listening (self))
     {
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
                                _("The loopback listener is closed"));
@@ -1203,7 +876,7 @@ lanyard_loopback_is_listening (LanyardLoopback *self)
 {
   g_return_val_if_fail (LANYARD_IS_LOOPBACK (self), FALSE);
 
-  return self->listening;
+  return self->listener != NULL && lanyard_loopback_listener_is_listening (self->listener);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1227,6 +900,10 @@ lanyard_loopback_set_limits (LanyardLoopback *self,
     self->max_header_bytes = max_header_bytes;
   if (max_body_bytes > 0)
     self->max_body_bytes = max_body_bytes;
+
+  if (self->listener != NULL)
+    lanyard_loopback_listener_set_limits (self->listener, max_connections, idle_timeout_ms,
+                                          max_header_bytes, max_body_bytes * DRAIN_FACTOR);
 }
 
 guint
@@ -1234,19 +911,13 @@ lanyard_loopback_get_n_connections (LanyardLoopback *self)
 {
   g_return_val_if_fail (LANYARD_IS_LOOPBACK (self), 0);
 
-  return lanyard_loopback_count_live (self);
+  return lanyard_loopback_listener_get_n_connections (self->listener);
 }
 
 GPtrArray *
 lanyard_loopback_get_listen_sockets (LanyardLoopback *self)
 {
-  GPtrArray *sockets;
-
   g_return_val_if_fail (LANYARD_IS_LOOPBACK (self), NULL);
 
-  sockets = g_ptr_array_new ();
-  for (guint i = 0; i < self->sockets->len; i++)
-    g_ptr_array_add (sockets, g_ptr_array_index (self->sockets, i));
-
-  return sockets;
+  return lanyard_loopback_listener_get_sockets (self->listener);
 }
