@@ -36,6 +36,14 @@ sign_up_action (GSimpleAction *action,
 }
 
 static void
+sign_in_device_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  lanyard_session_sign_in_device (session_of (user_data));
+}
+
+static void
 add_account_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
@@ -162,6 +170,8 @@ state_change_state (GSimpleAction *action,
 static const GActionEntry actions[] = {
   { "sign-in", sign_in_action },
   { "sign-up", sign_up_action },
+  /* "Sign In on Another Device", and "Get a New Code" once a code expired. */
+  { "sign-in-device", sign_in_device_action },
   { "sign-out", sign_out_action },
   /* "Sign Out" of one account of the menu, by id. */
   { "sign-out-account", sign_out_action, "s" },
@@ -217,6 +227,7 @@ _lanyard_application_actions_init (LanyardApplication *self)
   } enabled[] = {
     { "sign-in", "can-sign-in" },
     { "sign-up", "can-sign-up" },
+    { "sign-in-device", "can-sign-in-device" },
     { "add-account", "can-add-account" },
     { "switch-account", "can-switch-account" },
     { "sign-out", "can-sign-out" },

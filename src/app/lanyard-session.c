@@ -35,6 +35,7 @@ typedef enum {
   CAN_REFRESH,
   CAN_CANCEL,
   CAN_UNLOCK,
+  CAN_SIGN_IN_DEVICE,
   N_CAN
 } Can;
 
@@ -65,6 +66,10 @@ struct _LanyardSession
   gboolean             signing_up;
   gboolean             keyring_locked;
   gboolean             supports_sign_up;
+  /* Sign-in on another device: offered, its code, expired. */
+  gboolean             supports_device;
+  LanyardDeviceCode   *device_code;
+  gboolean             device_expired;
 
   GCancellable        *cancellable;
   GCancellable        *sign_in_cancellable;
@@ -94,6 +99,8 @@ enum {
   PROP_BROWSER_ERROR,
   PROP_SIGNING_UP,
   PROP_KEYRING_LOCKED,
+  PROP_DEVICE_CODE,
+  PROP_DEVICE_EXPIRED,
   PROP_CAN_SIGN_IN,
   PROP_CAN_SIGN_UP,
   PROP_CAN_ADD_ACCOUNT,
@@ -102,6 +109,7 @@ enum {
   PROP_CAN_REFRESH,
   PROP_CAN_CANCEL,
   PROP_CAN_UNLOCK,
+  PROP_CAN_SIGN_IN_DEVICE,
   N_PROPS
 };
 
@@ -118,7 +126,8 @@ G_DEFINE_ENUM_TYPE (LanyardSessionState, lanyard_session_state,
                     G_DEFINE_ENUM_VALUE (LANYARD_SESSION_STATE_SETUP, "setup"),
                     G_DEFINE_ENUM_VALUE (LANYARD_SESSION_STATE_SIGNED_OUT, "signed-out"),
                     G_DEFINE_ENUM_VALUE (LANYARD_SESSION_STATE_WAITING, "waiting"),
-                    G_DEFINE_ENUM_VALUE (LANYARD_SESSION_STATE_SIGNED_IN, "signed-in"))
+                    G_DEFINE_ENUM_VALUE (LANYARD_SESSION_STATE_SIGNED_IN, "signed-in"),
+                    G_DEFINE_ENUM_VALUE (LANYARD_SESSION_STATE_DEVICE, "device"))
 
 G_DEFINE_FINAL_TYPE (LanyardSession, lanyard_session, G_TYPE_OBJECT)
 
@@ -150,9 +159,14 @@ update_can (LanyardSession *self)
   can[CAN_SIGN_OUT] = idle && in;
   can[CAN_REFRESH] = idle && in && self->account != NULL &&
                      lanyard_account_get_refresh_token (self->account) != NULL;
-  can[CAN_CANCEL] = self->state == LANYARD_SESSION_STATE_WAITING;
+  can[CAN_CANCEL] = self->state == LANYARD_SESSION_STATE_WAITING ||
+                    self->state == LANYARD_SESSION_STATE_DEVICE;
   /* Busy covers an unlock in progress: one prompt at a time. */
   can[CAN_UNLOCK] = idle && (out || in);
+  /* From the device page only for a new code, once the old one expired. */
+  can[CAN_SIGN_IN_DEVICE] = idle && self->supports_device &&
+                            (out || in || (self->state == LANYARD_SESSION_STATE_DEVICE &&
+                                           self->device_expired));
 
   for (guint i = 0; i < N_CAN; i++)
     if (self->can[i] != can[i])
@@ -537,9 +551,10 @@ drop_client (LanyardSession *self)
     g_list_store_remove_all (self->accounts);
   set_account (self, NULL);
 
-  if (self->supports_sign_up)
+  if (self->supports_sign_up || self->supports_device)
     {
       self->supports_sign_up = FALSE;
+      self->supports_device = FALSE;
       update_can (self);
     }
 }
@@ -587,6 +602,37 @@ supports_sign_up_cb (GObject      *object,
 }
 
 static void
+supports_device_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LanyardSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean supported;
+
+  supported = lanyard_client_supports_device_sign_in_finish (LANYARD_CLIENT (object), result, &error);
+
+  if (session_gone (self) || LANYARD_CLIENT (object) != self->client)
+    return;
+
+  if (error != NULL)
+    g_debug ("Sign-in on another device is not offered: %s", error->message);
+  g_debug ("Sign-in on another device: %s", supported ? "offered" : "not offered");
+
+  self->supports_device = supported;
+  update_can (self);
+}
+
+static void
+device_code_cb (LanyardSession    *self,
+                LanyardDeviceCode *code,
+                LanyardClient     *client)
+{
+  g_set_object (&self->device_code, code);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE_CODE]);
+}
+
+static void
 set_provider_name (LanyardSession *self)
 {
   g_autoptr(LanyardAuthority) authority = NULL;
@@ -610,7 +656,8 @@ reload_config (LanyardSession *self)
   g_clear_handle_id (&self->reload_source_id, g_source_remove);
 
   /* Never swap the client under a request that is still running. */
-  if (self->state == LANYARD_SESSION_STATE_WAITING || self->busy > 0)
+  if (self->state == LANYARD_SESSION_STATE_WAITING ||
+      self->state == LANYARD_SESSION_STATE_DEVICE || self->busy > 0)
     {
       self->config_dirty = TRUE;
       return;
@@ -655,12 +702,16 @@ reload_config (LanyardSession *self)
                            G_CALLBACK (authorization_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "browser-failed",
                            G_CALLBACK (browser_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "device-code",
+                           G_CALLBACK (device_code_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (lanyard_client_get_accounts (self->client), "items-changed",
                            G_CALLBACK (client_accounts_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->client_cancellable = g_cancellable_new ();
   lanyard_client_supports_sign_up_async (self->client, self->client_cancellable,
                                          supports_sign_up_cb, g_object_ref (self));
+  lanyard_client_supports_device_sign_in_async (self->client, self->client_cancellable,
+                                                supports_device_cb, g_object_ref (self));
 
   set_state (self, LANYARD_SESSION_STATE_LOADING);
   load_accounts (self);
@@ -736,21 +787,35 @@ set_sign_in_progress (LanyardSession *self,
 }
 
 static void
-sign_in_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+set_device_progress (LanyardSession    *self,
+                     LanyardDeviceCode *code,
+                     gboolean           expired)
 {
-  g_autoptr(LanyardSession) self = user_data;
-  g_autoptr(LanyardAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
+  if (self->device_code != code)
+    {
+      g_set_object (&self->device_code, code);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE_CODE]);
+    }
+
+  if (self->device_expired != expired)
+    {
+      self->device_expired = expired;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE_EXPIRED]);
+      update_can (self);
+    }
+}
+
+/* How a sign-in ended, in the browser or on another device. */
+static void
+sign_in_done (LanyardSession *self,
+              LanyardAccount *account,
+              const GError   *error,
+              GAsyncResult   *result)
+{
   const GError *keyring_error;
 
-  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (object), result, &error);
-
-  if (session_gone (self))
-    return;
-
   g_clear_object (&self->sign_in_cancellable);
+  set_device_progress (self, NULL, FALSE);
 
   if (account == NULL)
     {
@@ -782,6 +847,23 @@ sign_in_cb (GObject      *object,
 
   if (self->config_dirty)
     reload_config (self);
+}
+
+static void
+sign_in_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LanyardSession) self = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (object), result, &error);
+
+  if (session_gone (self))
+    return;
+
+  sign_in_done (self, account, error, result);
 }
 
 static void
@@ -848,6 +930,66 @@ lanyard_session_cancel (LanyardSession *self)
 
   if (self->can[CAN_CANCEL] && self->sign_in_cancellable != NULL)
     g_cancellable_cancel (self->sign_in_cancellable);
+  else if (self->state == LANYARD_SESSION_STATE_DEVICE)
+    {
+      /* An expired code's page: nothing runs, just leave it. */
+      set_device_progress (self, NULL, FALSE);
+      show_account (self, self->account);
+      if (self->config_dirty)
+        reload_config (self);
+    }
+}
+
+/* Sign-in on another device ------------------------------------------------- */
+
+static void
+sign_in_device_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LanyardSession) self = user_data;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_sign_in_device_finish (LANYARD_CLIENT (object), result, &error);
+
+  if (session_gone (self))
+    return;
+
+  /* The code ran out: stay on its page, which offers a new one (the page
+   * says so; no message repeats it). */
+  if (account == NULL && g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_TIMED_OUT) &&
+      self->device_code != NULL)
+    {
+      g_clear_object (&self->sign_in_cancellable);
+      set_device_progress (self, self->device_code, TRUE);
+      return;
+    }
+
+  sign_in_done (self, account, error, result);
+}
+
+void
+lanyard_session_sign_in_device (LanyardSession *self)
+{
+  g_return_if_fail (LANYARD_IS_SESSION (self));
+
+  if (!self->can[CAN_SIGN_IN_DEVICE])
+    return;
+
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  self->sign_in_cancellable = g_cancellable_new ();
+  /* The session going away cancels the sign-in too. */
+  g_signal_connect_object (self->cancellable, "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), self->sign_in_cancellable,
+                           G_CONNECT_SWAPPED);
+
+  set_device_progress (self, NULL, FALSE);
+  set_state (self, LANYARD_SESSION_STATE_DEVICE);
+
+  lanyard_client_sign_in_device_async (self->client, self->sign_in_cancellable,
+                                       sign_in_device_cb, g_object_ref (self));
 }
 
 void
@@ -1171,6 +1313,7 @@ lanyard_session_finalize (GObject *object)
   g_clear_pointer (&self->setup_client_id, g_free);
   g_clear_pointer (&self->sign_in_uri, g_free);
   g_clear_error (&self->browser_error);
+  g_clear_object (&self->device_code);
   g_clear_object (&self->accounts);
   g_clear_object (&self->sign_in_cancellable);
   g_clear_object (&self->cancellable);
@@ -1244,6 +1387,14 @@ lanyard_session_get_property (GObject    *object,
 
     case PROP_KEYRING_LOCKED:
       g_value_set_boolean (value, self->keyring_locked);
+      break;
+
+    case PROP_DEVICE_CODE:
+      g_value_set_object (value, self->device_code);
+      break;
+
+    case PROP_DEVICE_EXPIRED:
+      g_value_set_boolean (value, self->device_expired);
       break;
 
     default:
@@ -1327,6 +1478,9 @@ lanyard_session_class_init (LanyardSessionClass *klass)
     g_param_spec_boxed ("browser-error", NULL, NULL, G_TYPE_ERROR, ro);
   properties[PROP_SIGNING_UP] = readable_boolean ("signing-up");
   properties[PROP_KEYRING_LOCKED] = readable_boolean ("keyring-locked");
+  properties[PROP_DEVICE_CODE] =
+    g_param_spec_object ("device-code", NULL, NULL, LANYARD_TYPE_DEVICE_CODE, ro);
+  properties[PROP_DEVICE_EXPIRED] = readable_boolean ("device-expired");
 
   properties[PROP_CAN_SIGN_IN] = readable_boolean ("can-sign-in");
   properties[PROP_CAN_SIGN_UP] = readable_boolean ("can-sign-up");
@@ -1336,6 +1490,7 @@ lanyard_session_class_init (LanyardSessionClass *klass)
   properties[PROP_CAN_REFRESH] = readable_boolean ("can-refresh");
   properties[PROP_CAN_CANCEL] = readable_boolean ("can-cancel");
   properties[PROP_CAN_UNLOCK] = readable_boolean ("can-unlock");
+  properties[PROP_CAN_SIGN_IN_DEVICE] = readable_boolean ("can-sign-in-device");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1461,6 +1616,20 @@ lanyard_session_get_signing_up (LanyardSession *self)
 {
   g_return_val_if_fail (LANYARD_IS_SESSION (self), FALSE);
   return self->signing_up;
+}
+
+LanyardDeviceCode *
+lanyard_session_get_device_code (LanyardSession *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SESSION (self), NULL);
+  return self->device_code;
+}
+
+gboolean
+lanyard_session_get_device_expired (LanyardSession *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SESSION (self), FALSE);
+  return self->device_expired;
 }
 
 gboolean

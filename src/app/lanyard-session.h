@@ -19,6 +19,8 @@ typedef enum {
   LANYARD_SESSION_STATE_SIGNED_OUT,
   LANYARD_SESSION_STATE_WAITING,
   LANYARD_SESSION_STATE_SIGNED_IN,
+  /* Sign-in on another device (RFC 8628): the code, then approval there. */
+  LANYARD_SESSION_STATE_DEVICE,
 } LanyardSessionState;
 
 #define LANYARD_TYPE_SESSION_STATE (lanyard_session_state_get_type ())
@@ -63,6 +65,10 @@ LanyardAccount      *lanyard_session_get_account       (LanyardSession *self);
 const char          *lanyard_session_get_sign_in_uri   (LanyardSession *self);
 const GError        *lanyard_session_get_browser_error (LanyardSession *self);
 gboolean             lanyard_session_get_signing_up    (LanyardSession *self);
+/* In the device state: the code to show (NULL while it is asked for), and
+ * whether it expired (then app.sign-in-device gets a new one). */
+LanyardDeviceCode   *lanyard_session_get_device_code    (LanyardSession *self);
+gboolean             lanyard_session_get_device_expired (LanyardSession *self);
 /* The keyring was found locked and is not known to be unlocked since. */
 gboolean             lanyard_session_get_keyring_locked (LanyardSession *self);
 
@@ -72,6 +78,8 @@ void lanyard_session_setup          (LanyardSession *self,
                                      const char     *client_id);
 void lanyard_session_sign_in        (LanyardSession *self);
 void lanyard_session_sign_up        (LanyardSession *self);
+/* Sign-in on another device; also a new code after one expired. */
+void lanyard_session_sign_in_device (LanyardSession *self);
 void lanyard_session_add_account    (LanyardSession *self);
 void lanyard_session_switch_account (LanyardSession *self,
                                      const char     *account_id);

@@ -19,6 +19,7 @@ struct _LanyardSignedOutPage
 
   AdwStatusPage *status_page;
   GtkButton     *sign_in_button;
+  GtkButton     *device_button;
 
   char          *provider;
 };
@@ -147,6 +148,7 @@ lanyard_signed_out_page_class_init (LanyardSignedOutPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-signed-out-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, device_button);
 }
 
 static void
@@ -173,4 +175,14 @@ lanyard_signed_out_page_set_provider (LanyardSignedOutPage *self,
   self->provider = g_strdup (provider);
   update_description (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER]);
+}
+
+/* Offered only where the provider has a device authorization endpoint. */
+void
+lanyard_signed_out_page_set_device_sign_in (LanyardSignedOutPage *self,
+                                            gboolean              available)
+{
+  g_return_if_fail (LANYARD_IS_SIGNED_OUT_PAGE (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->device_button), available);
 }

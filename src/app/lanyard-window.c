@@ -19,6 +19,7 @@
 #include "lanyard-setup-page.h"
 #include "lanyard-signed-out-page.h"
 #include "lanyard-waiting-page.h"
+#include "lanyard-device-page.h"
 #include "lanyard-window.h"
 
 struct _LanyardWindow
@@ -33,6 +34,7 @@ struct _LanyardWindow
   LanyardSetupPage     *setup_page;
   LanyardSignedOutPage *signed_out_page;
   LanyardWaitingPage   *waiting_page;
+  LanyardDevicePage    *device_page;
   LanyardAccountPage   *account_page;
 
   LanyardSession       *session;
@@ -173,7 +175,7 @@ state_changed_cb (LanyardWindow  *self,
     }
 
   /* Acting on the account makes what a keyring toast said stale. */
-  if (state == LANYARD_SESSION_STATE_WAITING)
+  if (state == LANYARD_SESSION_STATE_WAITING || state == LANYARD_SESSION_STATE_DEVICE)
     dismiss_keyring_toast (self);
 
   gtk_stack_set_visible_child_name (self->stack, page);
@@ -186,7 +188,8 @@ state_changed_cb (LanyardWindow  *self,
     lanyard_setup_page_focus (self->setup_page);
 
   /* The person was in the browser; bring them back. */
-  if (old == LANYARD_SESSION_STATE_WAITING && state == LANYARD_SESSION_STATE_SIGNED_IN)
+  if ((old == LANYARD_SESSION_STATE_WAITING || old == LANYARD_SESSION_STATE_DEVICE) &&
+      state == LANYARD_SESSION_STATE_SIGNED_IN)
     gtk_window_present (GTK_WINDOW (self));
 }
 
@@ -248,6 +251,40 @@ browser_error_changed_cb (LanyardWindow  *self,
   lanyard_waiting_page_set_browser_error (self->waiting_page, error);
   /* The person has to act in this window now. */
   gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
+device_code_changed_cb (LanyardWindow  *self,
+                        GParamSpec     *pspec,
+                        LanyardSession *session)
+{
+  LanyardDeviceCode *code = lanyard_session_get_device_code (session);
+
+  if (code == NULL)
+    lanyard_device_page_reset (self->device_page);
+  else if (code != lanyard_device_page_get_code (self->device_page))
+    lanyard_device_page_set_code (self->device_page, code);
+}
+
+static void
+device_expired_changed_cb (LanyardWindow  *self,
+                           GParamSpec     *pspec,
+                           LanyardSession *session)
+{
+  if (lanyard_session_get_device_expired (session))
+    lanyard_device_page_set_expired (self->device_page);
+}
+
+static void
+can_sign_in_device_changed_cb (LanyardWindow  *self,
+                               GParamSpec     *pspec,
+                               LanyardSession *session)
+{
+  gboolean can = FALSE;
+
+  /* Offered where the provider has a device endpoint (and nothing runs). */
+  g_object_get (session, "can-sign-in-device", &can, NULL);
+  lanyard_signed_out_page_set_device_sign_in (self->signed_out_page, can);
 }
 
 static void
@@ -324,6 +361,9 @@ lanyard_window_constructed (GObject *object)
     { "notify::account", G_CALLBACK (account_changed_cb) },
     { "notify::sign-in-uri", G_CALLBACK (sign_in_uri_changed_cb) },
     { "notify::browser-error", G_CALLBACK (browser_error_changed_cb) },
+    { "notify::device-code", G_CALLBACK (device_code_changed_cb) },
+    { "notify::device-expired", G_CALLBACK (device_expired_changed_cb) },
+    { "notify::can-sign-in-device", G_CALLBACK (can_sign_in_device_changed_cb) },
   };
 
   G_OBJECT_CLASS (lanyard_window_parent_class)->constructed (object);
@@ -427,6 +467,7 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   g_type_ensure (LANYARD_TYPE_SETUP_PAGE);
   g_type_ensure (LANYARD_TYPE_SIGNED_OUT_PAGE);
   g_type_ensure (LANYARD_TYPE_WAITING_PAGE);
+  g_type_ensure (LANYARD_TYPE_DEVICE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, toast_overlay);
@@ -436,6 +477,7 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, signed_out_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, waiting_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, device_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, account_page);
   gtk_widget_class_bind_template_callback (widget_class, setup_submitted_cb);
 
