@@ -24,16 +24,19 @@ static const char usage[] =
   "  claims     Print the ID token claims of a signed-in account\n"
   "  accounts   List signed-in accounts (id, username, name)\n"
   "  sign-out   Sign out here, revoke the refresh token, open the provider's sign-out page\n"
+  "  api        Call an API with the account's access token and print the answer\n"
   "\n"
   "Run “lanyard-cli COMMAND --help” for the options of a command.\n"
   "\n"
   "Environment: LANYARD_AUTHORITY, LANYARD_CLIENT_ID, LANYARD_SCOPES, LANYARD_CA_FILE,\n"
+  "LANYARD_API_SCOPES (the scopes of `api` for URLs other than Microsoft Graph),\n"
   "BROWSER (a command to open links, else the desktop's default browser).\n"
   "\n"
   "Exit status: 0 success, 1 failure, 2 usage or configuration error, 3 cancelled,\n"
   "4 timed out, 5 provider error, 6 invalid ID token, 7 keyring problem,\n"
   "8 interaction required (sign in again), 9 provider unreachable, 10 TLS failure,\n"
-  "11 browser could not be opened, 12 no such account, 13 invalid provider response.\n");
+  "11 browser could not be opened, 12 no such account, 13 invalid provider response,\n"
+  "22 the API answered with an HTTP error (api).\n");
 
 typedef int (*CommandFunc) (int argc, char **argv, LanyardCliRun *run);
 
@@ -46,6 +49,7 @@ static const struct {
   { "claims", lanyard_cli_claims },
   { "accounts", lanyard_cli_accounts },
   { "sign-out", lanyard_cli_sign_out },
+  { "api", lanyard_cli_api },
 };
 
 static gboolean

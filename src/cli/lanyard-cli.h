@@ -25,6 +25,7 @@ typedef enum {
   LANYARD_CLI_EXIT_BROWSER              = 11,
   LANYARD_CLI_EXIT_NO_ACCOUNT           = 12,
   LANYARD_CLI_EXIT_INVALID_RESPONSE     = 13,
+  LANYARD_CLI_EXIT_HTTP_ERROR           = 22,   /* api: the API answered 4xx/5xx (curl --fail's code) */
 } LanyardCliExit;
 
 /* One run of one command: the main loop and how it ended. */
@@ -61,6 +62,9 @@ int             lanyard_cli_claims        (int            argc,
                                            char         **argv,
                                            LanyardCliRun *run);
 int             lanyard_cli_accounts      (int            argc,
+                                           char         **argv,
+                                           LanyardCliRun *run);
+int             lanyard_cli_api           (int            argc,
                                            char         **argv,
                                            LanyardCliRun *run);
 int             lanyard_cli_sign_out      (int            argc,

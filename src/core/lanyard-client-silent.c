@@ -157,10 +157,27 @@ refreshed_account_kept_cb (GObject      *source,
 {
   RefreshData *data = user_data;
   GError *error = NULL;
+  g_auto(GStrv) missing = NULL;
 
   if (!lanyard_client_keep_account_finish (LANYARD_CLIENT (source), result, &error))
     {
       refresh_complete (data, error);
+      return;
+    }
+
+  /* The provider may grant less than asked (RFC 6749 §3.3): the token is
+   * kept for what it covers, but it is not an answer to this request. */
+  missing = lanyard_scope_set_missing (lanyard_access_token_get_scopes (data->result),
+                                       (const char * const *) data->scopes,
+                                       lanyard_account_is_entra (data->account));
+  if (missing[0] != NULL)
+    {
+      g_autofree char *names = g_strjoinv (" ", missing);
+
+      refresh_complete (data, g_error_new (LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED,
+                                           _("The provider did not grant %s to %s (one token "
+                                             "serves one API); sign in again with these scopes"),
+                                           names, lanyard_account_get_username (data->account)));
       return;
     }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "lanyard-account.h"
 #include "lanyard-account-store.h"
@@ -141,6 +142,19 @@ LanyardAccessToken *lanyard_client_acquire_token_finish (LanyardClient       *se
                                                          GAsyncResult        *result,
                                                          LanyardAccount     **account,
                                                          GError             **error);
+
+void                lanyard_client_send_authorized_async  (LanyardClient       *self,
+                                                           const char          *account_id,
+                                                           const char * const  *scopes,
+                                                           SoupMessage         *msg,
+                                                           int                  io_priority,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+GInputStream       *lanyard_client_send_authorized_finish (LanyardClient       *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+const char         *lanyard_client_send_authorized_get_claims (GAsyncResult    *result);
 
 /* As lanyard_client_acquire_token_async(), returning the account (whose
  * lanyard_account_get_access_token() is then the most recently added token,

@@ -152,6 +152,25 @@ const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKe
 const clientId = env.IDP_CLIENT_ID || 'dev.lanyard.Lanyard.Test';
 const redirectUris = (env.IDP_REDIRECT_URIS || 'http://127.0.0.1/,http://localhost/,http://[::1]/').split(',').map((s) => s.trim()).filter(Boolean);
 
+// ---- APIs (RFC 8707 resource indicators): an access token asked for an API's scopes is a JWT for
+// that API (aud = its resource indicator), signed with the provider's key, so that a resource
+// server (tests/idp/resource-server.mjs) can validate it as an API does. Which API a request is for
+// follows from its scopes: the scopes name their resource, as Entra's do.
+const AT_TTL = num(env.IDP_AT_TTL, 3600);
+const RESOURCES = {
+  'https://api-a.lanyard.test/': ['api-a:read', 'api-a:write'],
+  'https://api-b.lanyard.test/': ['api-b:read'],
+};
+const resourcesFor = (scope) => Object.keys(RESOURCES)
+  .filter((r) => String(scope ?? '').split(' ').some((s) => RESOURCES[r].includes(s)));
+// An authorization may ask for several APIs' scopes (its refresh token then serves all of them, as
+// Entra's multi-resource refresh tokens do); a token request gets one API's token.
+const defaultResource = async (ctx, client, oneOf) => {
+  const named = resourcesFor(ctx.oidc.params?.scope);
+  if (ctx.oidc.route === 'authorization' && named.length > 1) return named;
+  return named[0] ?? oneOf?.[0];
+};
+
 const configuration = {
   clients: [{
     client_id: clientId,
@@ -194,9 +213,24 @@ const configuration = {
     },
     introspection: { enabled: true },
     userinfo: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (ctx, resource) => {
+        if (!RESOURCES[resource]) throw new errors.InvalidTarget();
+        return {
+          scope: RESOURCES[resource].join(' '),
+          audience: resource,
+          accessTokenTTL: AT_TTL,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        };
+      },
+    },
   },
   ttl: {
-    AccessToken: num(env.IDP_AT_TTL, 3600),
+    AccessToken: AT_TTL,
     IdToken: num(env.IDP_ID_TTL, 3600),
     RefreshToken: num(env.IDP_RT_TTL, 14 * 24 * 3600),
     Session: num(env.IDP_SESSION_TTL, 14 * 24 * 3600),
