@@ -8,27 +8,10 @@ source "$(dirname "$0")/lib.sh"
 require_cli
 
 CLIENT_ID=lanyard-second-provider
-start_mock_idp() {
-  local ready=$T/mock-idp.ready
-  [ -d "$LANYARD_TEST_SRCDIR/idp/node_modules/oauth2-mock-server" ] ||
-    bail_out "tests/idp/node_modules is missing oauth2-mock-server: run build-aux/install-deps.sh (npm ci in tests/idp)"
-  IDP_REQUEST_LOG=$T/mock-idp.requests
-  : >"$IDP_REQUEST_LOG"
-  IDP_REQUEST_LOG=$IDP_REQUEST_LOG node "$LANYARD_TEST_SRCDIR/idp/mock-idp.mjs" --ready-file "$ready" \
-    >"$T/idp-mock.out" 2>"$T/idp-mock.err" </dev/null &
-  IDP_PID=$!
-  for _ in $(seq 1 1200); do
-    [ -s "$ready" ] && break
-    kill -0 "$IDP_PID" 2>/dev/null || { diag "$(cat "$T/idp-mock.err")"; bail_out "the second provider exited"; }
-    sleep 0.05
-  done
-  [ -s "$ready" ] || bail_out "the second provider did not get ready in 60 s"
-  ISSUER=$(jq -r .issuer "$ready")
-  diag "second provider (oauth2-mock-server) $ISSUER (pid $IDP_PID)"
-}
 grants() { grep -c "\"grant_type\":\"$1\"" "$IDP_REQUEST_LOG"; }
 
 start_mock_idp
+ISSUER=$MOCK_ISSUER
 use_test_browser login
 
 # ------------------------------------------------------------ sign-in

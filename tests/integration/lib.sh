@@ -14,6 +14,7 @@
 #       exports IDP_ISSUER IDP_PORT IDP_PID IDP_REQUEST_LOG IDP_CLIENT_ID; with --tls also
 #       LANYARD_CA_FILE / LANYARD_TEST_CA_FILE / IDP_CA_FILE (the throwaway CA) and IDP_CERT_DIR
 #   stop_idp | count_requests ROUTE [GRANT_TYPE] | reset_requests | free_port
+#   start_mock_idp   the second provider (oauth2-mock-server) -> MOCK_ISSUER, IDP_PID
 # Scripted browser (tests/browser/lanyard-test-browser):
 #   use_test_browser MODE [--via-handler]   ($BROWSER, or the registered default handler)
 #   browser_reset | wait_browser ERE [SECONDS] | browser_auth_url | browser_page
@@ -155,6 +156,32 @@ count_requests() {
 reset_requests() { : >"$IDP_REQUEST_LOG"; }
 # a TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago)
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# start_mock_idp — the second, independent provider (tests/idp/mock-idp.mjs, oauth2-mock-server):
+# exports MOCK_ISSUER and IDP_PID, IDP_REQUEST_LOG (one JSON line per request); stop_idp stops it
+start_mock_idp() {
+  local ready=$T/mock-idp.ready
+  [ -d "$LANYARD_TEST_SRCDIR/idp/node_modules/oauth2-mock-server" ] ||
+    bail_out "tests/idp/node_modules is missing oauth2-mock-server: run build-aux/install-deps.sh (npm ci in tests/idp)"
+  if [ -n "${IDP_PID:-}" ]; then stop_idp; fi
+  rm -f "$ready"
+  IDP_REQUEST_LOG=$T/mock-idp.requests
+  : >"$IDP_REQUEST_LOG"
+  export IDP_REQUEST_LOG
+  node "$LANYARD_TEST_SRCDIR/idp/mock-idp.mjs" --ready-file "$ready" \
+    >"$T/idp-mock.out" 2>"$T/idp-mock.err" </dev/null &
+  IDP_PID=$!
+  local i
+  for i in $(seq 1 1200); do
+    [ -s "$ready" ] && break
+    kill -0 "$IDP_PID" 2>/dev/null || { diag "$(cat "$T/idp-mock.err")"; bail_out "the second provider exited"; }
+    sleep 0.05
+  done
+  [ -s "$ready" ] || bail_out "the second provider did not get ready in 60 s"
+  MOCK_ISSUER=$(jq -r .issuer "$ready")
+  export MOCK_ISSUER IDP_PID
+  diag "second provider (oauth2-mock-server) $MOCK_ISSUER (pid $IDP_PID)"
+}
 
 # ---------------------------------------------------------------- scripted browser
 # use_test_browser MODE [--via-handler]: $BROWSER (default), or with --via-handler the script is
