@@ -8,6 +8,8 @@
 #   a11y-check.py tab PAGE N NAME...   press Tab up to N times; every focus event names its object,
 #                                      and each NAME gets the focus (in that order)
 #   a11y-check.py described PAGE ROLE NAME REGEX   that control's description matches REGEX
+#   a11y-check.py translated PAGE PO   in that language, no name or description on the page is an
+#                                      English message of PO that has a translation there
 #   a11y-check.py announce REGEX CMD…  run CMD; a focus event or a description change on the focused
 #                                      object (how Lanyard says a toast) carries REGEX within 10 s
 #
@@ -131,16 +133,18 @@ def find(root, pred):
 
 def page_root(a, page):
     if page == "preferences":
-        # the page on show, not AdwPreferencesWindow's hidden search UI
+        # the page on show, not AdwPreferencesWindow's hidden search UI: the
+        # smallest part of the Preferences window (any language) holding the
+        # first text field and the combo row
         for f in frames(a):
-            if f.name != "Preferences":
+            if f.name == "Lanyard":
                 continue
-            fields = find(f, lambda o: role(o) == "text" and o.name == "Tenant or Authority URL")
+            fields = find(f, lambda o: role(o) == "text")
             if not fields:
-                return None
+                continue
             node = fields[0]
             while node is not None and node != f:
-                if find(node, lambda o: o.name == "Redirect Host"):
+                if find(node, lambda o: role(o) == "combo box"):
                     return node
                 node = node.parent
             return f
@@ -396,12 +400,50 @@ def described_checks(page, r, name, regex):
           "%s: the %s %r is described as /%s/" % (page, r, name, regex), repr(desc))
 
 
+def po_messages(path):
+    """msgid -> msgstr of a .po file (singular messages; enough for what a page shows)."""
+    entries, cur, key = {}, {}, None
+    for line in open(path, encoding="utf-8").read().split("\n") + [""]:
+        if not line.strip():
+            if cur.get("msgid") and cur.get("msgstr"):
+                entries[cur["msgid"]] = cur["msgstr"]
+            cur, key = {}, None
+        elif line.startswith("msgid "):
+            key = "msgid"
+            cur[key] = eval(line[6:])
+        elif line.startswith("msgstr "):
+            key = "msgstr"
+            cur[key] = eval(line[7:])
+        elif line.startswith('"') and key:
+            cur[key] += eval(line)
+        elif line.startswith(("msgid_plural", "msgstr[")):
+            key = None
+    return entries
+
+
+def translated_checks(page, po):
+    messages = {k: v for k, v in po_messages(po).items() if k != v and len(k) > 3}
+    a = app()
+    if not check(a is not None, "the app %r is on the AT-SPI bus" % APP):
+        return
+    root = page_root(a, page)
+    if not check(root is not None, "%s: the page is in the accessibility tree" % page):
+        return
+    shown = {t for o in walk(root) for t in (o.name or "", o.description or "") if t.strip()}
+    english = sorted(t for t in shown if t in messages or t.replace("_", "") in
+                     {k.replace("_", "") for k in messages})
+    check(not english, "%s: nothing is shown in English that has a translation (%d texts)" % (page, len(shown)),
+          "; ".join(english))
+
+
 def main():
     what = sys.argv[1]
     if what == "page":
         page_checks(sys.argv[2])
     elif what == "tab":
         tab_checks(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+    elif what == "translated":
+        translated_checks(sys.argv[2], sys.argv[3])
     elif what == "described":
         described_checks(*sys.argv[2:6])
     elif what == "announce":

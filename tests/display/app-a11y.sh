@@ -73,4 +73,14 @@ t_ok "with LANYARD_CLIENT_ID='two words', the app starts" \
 t_ok "a client ID with a space is not used: the setup page" wait_state setup
 a11y described setup text "Application (Client) ID" "no spaces"
 app_quit
+
+# ============================================================ in German, from the build tree's catalogs
+t_ok "in German, the app starts" app_start GTK_A11Y=atspi LANGUAGE=de LC_ALL=C.UTF-8 \
+  LANYARD_LOCALEDIR="$LANYARD_TEST_BUILD_ROOT/po"
+t_ok "in German: the setup page" wait_state setup
+a11y translated setup "$LANYARD_TEST_SRCDIR/../po/de.po"
+t_ok "in German: app.preferences opens Preferences" app_action preferences
+a11y translated preferences "$LANYARD_TEST_SRCDIR/../po/de.po"
+shot a11y-preferences-de
+app_quit
 done_testing
