@@ -13,7 +13,12 @@ import Json from 'gi://Json';
 import Lanyard from 'gi://Lanyard?version=1';
 import {exit} from 'system';
 
-const config = Lanyard.Config.new_from_environment();
+// An application with settings of its own fills in a Lanyard.Config the same
+// way (Lanyard.Config.new_from_environment() reads these variables too).
+const config = Lanyard.Config.new();
+config.set_authority(GLib.getenv('LANYARD_AUTHORITY'));
+config.set_client_id(GLib.getenv('LANYARD_CLIENT_ID'));
+config.set_ca_file(GLib.getenv('LANYARD_CA_FILE'));
 // null, null: the desktop keyring, and $BROWSER or the desktop's browser
 const client = Lanyard.Client.new(config, null, null);
 const loop = new GLib.MainLoop(null, false);

@@ -114,6 +114,119 @@ lanyard_config_free (LanyardConfig *self)
   g_free (self);
 }
 
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  if (*field != value)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+    }
+}
+
+/**
+ * lanyard_config_set_authority:
+ * @self: a #LanyardConfig
+ * @authority: (nullable): a tenant subdomain or an authority URL; %NULL
+ *   for none
+ *
+ * Sets the `authority` field to a copy of @authority. Language bindings use
+ * the setters: a string stored into a field from Python or JavaScript would
+ * not belong to the struct.
+ */
+void
+lanyard_config_set_authority (LanyardConfig *self,
+                              const char    *authority)
+{
+  g_return_if_fail (self != NULL);
+  set_string (&self->authority, authority);
+}
+
+/**
+ * lanyard_config_set_client_id:
+ * @self: a #LanyardConfig
+ * @client_id: (nullable): the application (client) id
+ *
+ * Sets the `client_id` field to a copy of @client_id.
+ */
+void
+lanyard_config_set_client_id (LanyardConfig *self,
+                              const char    *client_id)
+{
+  g_return_if_fail (self != NULL);
+  set_string (&self->client_id, client_id);
+}
+
+/**
+ * lanyard_config_set_scopes:
+ * @self: a #LanyardConfig
+ * @scopes: (array zero-terminated=1): the scopes to ask for
+ *
+ * Sets the `scopes` field to a copy of @scopes.
+ */
+void
+lanyard_config_set_scopes (LanyardConfig      *self,
+                           const char * const *scopes)
+{
+  char **copy;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (scopes != NULL);
+
+  copy = g_strdupv ((char **) scopes);
+  g_strfreev (self->scopes);
+  self->scopes = copy;
+}
+
+/**
+ * lanyard_config_set_ca_file:
+ * @self: a #LanyardConfig
+ * @ca_file: (nullable) (type filename): a PEM file of the only CA
+ *   certificates to trust, or %NULL for the system's
+ *
+ * Sets the `ca_file` field to a copy of @ca_file.
+ */
+void
+lanyard_config_set_ca_file (LanyardConfig *self,
+                            const char    *ca_file)
+{
+  g_return_if_fail (self != NULL);
+  set_string (&self->ca_file, ca_file);
+}
+
+/**
+ * lanyard_config_set_redirect_host:
+ * @self: a #LanyardConfig
+ * @redirect_host: `localhost` or `127.0.0.1`
+ *
+ * Sets the `redirect_host` field to a copy of @redirect_host.
+ */
+void
+lanyard_config_set_redirect_host (LanyardConfig *self,
+                                  const char    *redirect_host)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (redirect_host != NULL);
+  set_string (&self->redirect_host, redirect_host);
+}
+
+/**
+ * lanyard_config_set_redirect_path:
+ * @self: a #LanyardConfig
+ * @redirect_path: the redirect URI's path, starting with `/`
+ *
+ * Sets the `redirect_path` field to a copy of @redirect_path.
+ */
+void
+lanyard_config_set_redirect_path (LanyardConfig *self,
+                                  const char    *redirect_path)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (redirect_path != NULL);
+  set_string (&self->redirect_path, redirect_path);
+}
+
 /**
  * lanyard_scopes_parse:
  * @text: (nullable): scopes separated by spaces or commas

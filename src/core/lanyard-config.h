@@ -29,6 +29,21 @@ LanyardConfig *lanyard_config_new      (void);
 LanyardConfig *lanyard_config_copy     (const LanyardConfig *self);
 void           lanyard_config_free     (LanyardConfig       *self);
 
+/* Setters that copy: what language bindings use (a string field set from
+ * Python or JavaScript would not be owned by the struct). */
+void           lanyard_config_set_authority     (LanyardConfig       *self,
+                                                 const char          *authority);
+void           lanyard_config_set_client_id     (LanyardConfig       *self,
+                                                 const char          *client_id);
+void           lanyard_config_set_scopes        (LanyardConfig       *self,
+                                                 const char * const  *scopes);
+void           lanyard_config_set_ca_file       (LanyardConfig       *self,
+                                                 const char          *ca_file);
+void           lanyard_config_set_redirect_host (LanyardConfig       *self,
+                                                 const char          *redirect_host);
+void           lanyard_config_set_redirect_path (LanyardConfig       *self,
+                                                 const char          *redirect_path);
+
 /* Defaults, overlaid by GSettings (only when the schema is installed — a
  * missing schema must not abort) and then by LANYARD_AUTHORITY,
  * LANYARD_CLIENT_ID, LANYARD_SCOPES (space separated), LANYARD_CA_FILE,

@@ -255,6 +255,38 @@ test_messages_translated (void)
   setlocale (LC_ALL, "C");
 }
 
+/* The setters language bindings use: each stores its own copy. */
+static void
+test_setters (void)
+{
+  g_autoptr(LanyardConfig) config = lanyard_config_new ();
+  g_autofree char *authority = g_strdup ("contoso");
+  const char *scopes[] = { "openid", "api://x/read", NULL };
+
+  lanyard_config_set_authority (config, authority);
+  lanyard_config_set_client_id (config, "client");
+  lanyard_config_set_scopes (config, scopes);
+  lanyard_config_set_ca_file (config, "/tmp/ca.pem");
+  lanyard_config_set_redirect_host (config, "127.0.0.1");
+  lanyard_config_set_redirect_path (config, "/cb");
+  g_clear_pointer (&authority, g_free);
+  scopes[1] = "changed";
+
+  g_assert_cmpstr (config->authority, ==, "contoso");
+  g_assert_cmpstr (config->client_id, ==, "client");
+  g_assert_cmpuint (g_strv_length (config->scopes), ==, 2);
+  g_assert_cmpstr (config->scopes[1], ==, "api://x/read");
+  g_assert_cmpstr (config->ca_file, ==, "/tmp/ca.pem");
+  g_assert_cmpstr (config->redirect_host, ==, "127.0.0.1");
+  g_assert_cmpstr (config->redirect_path, ==, "/cb");
+
+  /* NULL unsets the optional ones; setting a field to its own value keeps it */
+  lanyard_config_set_ca_file (config, NULL);
+  g_assert_null (config->ca_file);
+  lanyard_config_set_client_id (config, config->client_id);
+  g_assert_cmpstr (config->client_id, ==, "client");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -265,6 +297,7 @@ main (int    argc,
   g_test_add_func ("/lanyard/config/environment", test_environment);
   g_test_add_func ("/lanyard/config/empty-environment", test_empty_environment_is_ignored);
   g_test_add_func ("/lanyard/config/copy", test_copy);
+  g_test_add_func ("/lanyard/config/setters", test_setters);
   g_test_add_func ("/lanyard/config/scopes-parse", test_scopes_parse);
   g_test_add_func ("/lanyard/config/check-authority", test_check_authority);
   g_test_add_func ("/lanyard/config/check-client-id", test_check_client_id);
