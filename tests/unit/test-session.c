@@ -14,6 +14,7 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
+#include "lanyard-client-private.h"
 #include "lanyard-fake-provider.h"
 #include "lanyard-session.h"
 #include "lanyard-test-utils.h"
@@ -499,6 +500,71 @@ test_sign_up (Fixture       *fixture,
   g_assert_false (lanyard_session_get_signing_up (fixture->session));
 }
 
+/* Runs the main loop until the session's boolean @property is TRUE. */
+static void
+wait_true (LanyardSession *session,
+           const char     *property)
+{
+  gboolean timed_out = FALSE;
+  gboolean value = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (!timed_out && (g_object_get (session, property, &value, NULL), !value))
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("%s stayed FALSE", property);
+  g_source_remove (id);
+}
+
+/* Sign-in on another device: offered, a code, it expires and the page stays
+ * (no message), Cancel leaves; a new sign-in is approved: signed in. */
+static void
+test_device (Fixture       *fixture,
+             gconstpointer  data)
+{
+  JsonObject *extra = lanyard_fake_provider_get_device_extra (fixture->world.fake);
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  /* A protocol second lasts 20 ms: interval 5 → 100 ms, expires_in 12 → 240 ms. */
+  lanyard_client_set_device_clock (lanyard_session_get_client (fixture->session), 20);
+  json_object_set_int_member (extra, "expires_in", 12);
+  wait_true (fixture->session, "can-sign-in-device");
+
+  lanyard_session_sign_in_device (fixture->session);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_DEVICE);
+  g_assert_null (lanyard_session_get_device_code (fixture->session));
+  g_assert_true (can (fixture->session, "cancel"));
+  g_assert_false (can (fixture->session, "sign-in-device"));
+  g_assert_false (can (fixture->session, "sign-in"));
+
+  wait_true (fixture->session, "device-expired");
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_DEVICE);
+  g_assert_nonnull (lanyard_session_get_device_code (fixture->session));
+  g_assert_cmpstr (lanyard_device_code_get_user_code (lanyard_session_get_device_code (fixture->session)),
+                   ==, "WDJB-MJHT");
+  /* "Get a New Code" and Cancel; the page says it expired, no message does. */
+  g_assert_true (can (fixture->session, "sign-in-device"));
+  g_assert_true (can (fixture->session, "cancel"));
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+
+  lanyard_session_cancel (fixture->session);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (lanyard_session_get_device_code (fixture->session));
+  g_assert_false (lanyard_session_get_device_expired (fixture->session));
+
+  lanyard_fake_provider_push_device_answer (fixture->world.fake, "authorization_pending");
+  lanyard_fake_provider_push_device_answer (fixture->world.fake, NULL);
+  lanyard_session_sign_in_device (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_null (lanyard_session_get_device_code (fixture->session));
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_DEVICE_AUTHORIZATION), ==, 2);
+  g_assert_cmpuint (lanyard_fake_count_items (), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +585,7 @@ main (int   argc,
   ADD ("refresh", test_refresh);
   ADD ("sign-up/unsupported", test_sign_up_unsupported);
   ADD ("sign-up/supported", test_sign_up);
+  ADD ("device", test_device);
 
 #undef ADD
 
