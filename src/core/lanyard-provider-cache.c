@@ -190,6 +190,8 @@ lanyard_cache_store (const char *url,
   if (!g_file_set_contents_full (path, contents, len,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_debug ("Could not write the cache file %s: %s", path, error->message);
+  else
+    g_debug ("Wrote the cache file %s", path);
 }
 
 void

@@ -35,7 +35,9 @@ LanyardCacheEntry *lanyard_cache_lookup         (const char        *url);
 gboolean           lanyard_cache_entry_is_fresh (LanyardCacheEntry *entry,
                                                  gint64             now);
 
-/* Writes atomically, mode 0600. Failures are only logged: the cache is an optimisation. */
+/* Writes atomically, mode 0600. Failures are only logged: the cache is an
+ * optimisation. Blocking and thread-safe: the provider calls it (and
+ * lanyard_cache_remove ()) from a worker thread. */
 void               lanyard_cache_store          (const char        *url,
                                                  const char        *etag,
                                                  gint64             fetched_at,

@@ -336,11 +336,14 @@ typedef struct {
   LanyardCacheEntry *entry;
   gint64             started_at;
   gint64             expires_at;  /* in memory, seconds since the epoch */
+  gpointer           value;       /* parsed, while the disk cache is written */
 } FetchData;
 
 static void
 fetch_data_free (FetchData *data)
 {
+  if (data->value != NULL)
+    data->kind->value_free (data->value);
   g_free (data->url);
   g_clear_pointer (&data->entry, lanyard_cache_entry_free);
   g_free (data);
@@ -373,21 +376,39 @@ body_from_response (const char          *what,
   return g_bytes_ref (response->body);
 }
 
+/* What to do to the disk cache after a fetch, done in a worker thread: the
+ * main context (the app's window) never waits for the disk. */
+typedef struct {
+  char    *url;
+  char    *etag;
+  gint64   fetched_at;
+  gint64   max_age;
+  GBytes  *body;
+  gboolean remove;
+} DiskUpdate;
+
 static void
-update_disk_cache (const char          *url,
-                   LanyardHttpResponse *response,
-                   LanyardCacheEntry   *entry,
-                   GBytes              *body,
-                   gint64               fetched_at)
+disk_update_free (DiskUpdate *update)
 {
+  g_free (update->url);
+  g_free (update->etag);
+  g_clear_pointer (&update->body, g_bytes_unref);
+  g_free (update);
+}
+
+static DiskUpdate *
+disk_update_new (const char          *url,
+                 LanyardHttpResponse *response,
+                 LanyardCacheEntry   *entry,
+                 GBytes              *body,
+                 gint64               fetched_at)
+{
+  DiskUpdate *update = g_new0 (DiskUpdate, 1);
   const char *etag = response->etag;
   gint64 max_age = response->max_age;
 
-  if (response->no_store)
-    {
-      lanyard_cache_remove (url);
-      return;
-    }
+  update->url = g_strdup (url);
+  update->remove = response->no_store;
 
   /* A 304 without its own validators or Cache-Control keeps the stored ones. */
   if (response->status == SOUP_STATUS_NOT_MODIFIED && entry != NULL)
@@ -398,7 +419,29 @@ update_disk_cache (const char          *url,
         max_age = entry->max_age;
     }
 
-  lanyard_cache_store (url, etag, fetched_at, max_age, body);
+  update->etag = g_strdup (etag);
+  update->max_age = max_age;
+  update->fetched_at = fetched_at;
+  update->body = g_bytes_ref (body);
+
+  return update;
+}
+
+static void
+disk_update_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  DiskUpdate *update = task_data;
+
+  if (update->remove)
+    lanyard_cache_remove (update->url);
+  else
+    lanyard_cache_store (update->url, update->etag, update->fetched_at, update->max_age,
+                         update->body);
+
+  g_task_return_boolean (task, TRUE);
 }
 
 static SoupMessage *
@@ -426,11 +469,23 @@ new_get (const char    *url,
 }
 
 static void
+disk_updated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FetchData *data = g_task_get_task_data (task);
+
+  g_task_return_pointer (task, g_steal_pointer (&data->value), data->kind->value_free);
+}
+
+static void
 fetched_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) disk_task = NULL;
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(LanyardHttpResponse) response = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -461,10 +516,18 @@ fetched_cb (GObject      *object,
       return;
     }
 
-  update_disk_cache (data->url, response, data->entry, body, data->started_at);
   data->expires_at = memory_expiry (data->started_at, response_max_age (response, data->entry));
+  data->value = value;
 
-  g_task_return_pointer (task, value, data->kind->value_free);
+  /* The fetch ends once the disk has it: a process that exits right after
+   * (lanyard-cli) must not lose the write. No cancellable: it is quick, and
+   * half a cache is no use to anyone. */
+  disk_task = g_task_new (NULL, NULL, disk_updated_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (disk_task, disk_update_thread);
+  g_task_set_task_data (disk_task,
+                        disk_update_new (data->url, response, data->entry, body, data->started_at),
+                        (GDestroyNotify) disk_update_free);
+  g_task_run_in_thread (disk_task, disk_update_thread);
 }
 
 /* @url's document: from the disk cache while fresh there (unless

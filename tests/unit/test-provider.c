@@ -928,6 +928,56 @@ test_memory_freshness_bounds (Fixture       *fixture,
     }
 }
 
+/* Where the disk cache gets written: never on the main thread, which an
+ * app's window shares. */
+static GThread *main_thread;
+static guint n_writes_on_main;
+static guint n_writes_elsewhere;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        g_str_has_prefix (fields[i].value, "Wrote the cache file "))
+      {
+        if (g_thread_self () == main_thread)
+          g_atomic_int_inc (&n_writes_on_main);
+        else
+          g_atomic_int_inc (&n_writes_elsewhere);
+      }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static void
+test_disk_writes_off_main (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(LanyardProvider) provider = NULL;
+  g_autoptr(LanyardJwks) jwks = NULL;
+  g_autoptr(LanyardAuthority) authority = lanyard_authority_parse (fixture->base, NULL);
+  g_autoptr(LanyardCacheEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = g_atomic_int_get (&n_writes_elsewhere);
+
+  fixture->cache_control = "max-age=300";
+  provider = load (fixture, NULL, &error);
+  g_assert_no_error (error);
+  jwks = get_jwks (fixture, provider, FALSE, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_atomic_int_get (&n_writes_on_main), ==, 0);
+  g_assert_cmpuint (g_atomic_int_get (&n_writes_elsewhere) - before, ==, 2);
+
+  /* And the fetch ended only once the file was there. */
+  entry = lanyard_cache_lookup (lanyard_authority_get_discovery_url (authority));
+  g_assert_nonnull (entry);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -935,6 +985,8 @@ main (int    argc,
   /* glib-networking's GNOME proxy resolver aborts without GSettings schemas,
    * which the isolated XDG dirs hide; loopback needs no proxy anyway. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  main_thread = g_thread_self ();
+  g_log_set_writer_func (log_writer, NULL, NULL);
   lanyard_test_init (&argc, &argv);
 
   g_test_add_func ("/lanyard/provider/parse-generic", test_parse_generic);
@@ -961,6 +1013,7 @@ main (int    argc,
   ADD ("jwks", test_jwks);
   ADD ("jwks-errors", test_jwks_errors);
   ADD ("memory-freshness", test_memory_freshness);
+  ADD ("disk-writes-off-main", test_disk_writes_off_main);
   ADD ("memory-freshness-bounds", test_memory_freshness_bounds);
 
 #undef ADD
