@@ -219,8 +219,8 @@ sent_cb (GObject      *source,
         {
           g_autofree char *clean = lanyard_clean_text (claims);
 
-          g_printerr (_("lanyard-cli: %s; sign in with: lanyard-cli sign-in --claims '%s'\n"),
-                      error->message, clean);
+          /* Translators: %s are the message and the challenge's claims */
+          g_printerr (_("lanyard-cli: %s (claims: %s)\n"), error->message, clean);
           finish (call, LANYARD_CLI_EXIT_INTERACTION_REQUIRED);
           return;
         }
