@@ -51,12 +51,26 @@ add_account_action (GSimpleAction *action,
   lanyard_session_add_account (session_of (user_data));
 }
 
+/* Its state is the current account's id ('' when none): a menu shows it as
+ * a radio item, and scripts read it with org.gtk.Actions.Describe. */
 static void
-switch_account_action (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
+switch_account_change_state (GSimpleAction *action,
+                             GVariant      *value,
+                             gpointer       user_data)
 {
-  lanyard_session_switch_account (session_of (user_data), g_variant_get_string (param, NULL));
+  lanyard_session_switch_account (session_of (user_data), g_variant_get_string (value, NULL));
+}
+
+static void
+account_changed_cb (LanyardApplication *self,
+                    GParamSpec         *pspec,
+                    LanyardSession     *session)
+{
+  LanyardAccount *account = lanyard_session_get_account (session);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "switch-account");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_string (account ? lanyard_account_get_id (account) : ""));
 }
 
 static void
@@ -176,7 +190,7 @@ static const GActionEntry actions[] = {
   /* "Sign Out" of one account of the menu, by id. */
   { "sign-out-account", sign_out_action, "s" },
   { "add-account", add_account_action },
-  { "switch-account", switch_account_action, "s" },
+  { "switch-account", NULL, "s", "''", switch_account_change_state },
   { "cancel", cancel_action },
   { "refresh", refresh_action },
   /* The button of the toasts that report a locked keyring. */
@@ -255,4 +269,7 @@ _lanyard_application_actions_init (LanyardApplication *self)
   g_signal_connect_object (self->session, "notify::state",
                            G_CALLBACK (state_changed_cb), self, G_CONNECT_SWAPPED);
   state_changed_cb (self, NULL, self->session);
+  g_signal_connect_object (self->session, "notify::account",
+                           G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
+  account_changed_cb (self, NULL, self->session);
 }

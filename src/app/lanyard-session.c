@@ -101,6 +101,7 @@ enum {
   PROP_KEYRING_LOCKED,
   PROP_DEVICE_CODE,
   PROP_DEVICE_EXPIRED,
+  PROP_SUPPORTS_SIGN_UP,
   PROP_CAN_SIGN_IN,
   PROP_CAN_SIGN_UP,
   PROP_CAN_ADD_ACCOUNT,
@@ -184,8 +185,10 @@ set_state (LanyardSession      *self,
     return;
 
   self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  /* What can be done first: a page that appears for the new state finds its
+   * actions enabled (its default button can take the focus). */
   update_can (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 static void
@@ -555,6 +558,7 @@ drop_client (LanyardSession *self)
     {
       self->supports_sign_up = FALSE;
       self->supports_device = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUPPORTS_SIGN_UP]);
       update_can (self);
     }
 }
@@ -597,8 +601,12 @@ supports_sign_up_cb (GObject      *object,
   if (error != NULL)
     g_debug ("Create Account is not offered: %s", error->message);
 
-  self->supports_sign_up = supported;
-  update_can (self);
+  if (self->supports_sign_up != supported)
+    {
+      self->supports_sign_up = supported;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUPPORTS_SIGN_UP]);
+      update_can (self);
+    }
 }
 
 static void
@@ -1126,7 +1134,7 @@ sign_out_cb (GObject      *object,
       /* Translators: %s says why the browser did not open */
       text = g_strdup_printf (_("Signed out on this computer. To end the session at the "
                                 "provider too, open its sign-out page: %s"), reason);
-      message (self, LANYARD_MESSAGE_IMPORTANT | LANYARD_MESSAGE_PERSISTENT,
+      message (self, LANYARD_MESSAGE_IMPORTANT | LANYARD_MESSAGE_LONG,
                _("Copy _Link"), "win.copy-text", g_variant_new_string (outcome->logout_uri), text);
     }
   else if (outcome->browser_opened)
@@ -1397,6 +1405,10 @@ lanyard_session_get_property (GObject    *object,
       g_value_set_boolean (value, self->device_expired);
       break;
 
+    case PROP_SUPPORTS_SIGN_UP:
+      g_value_set_boolean (value, self->supports_sign_up);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1481,6 +1493,8 @@ lanyard_session_class_init (LanyardSessionClass *klass)
   properties[PROP_DEVICE_CODE] =
     g_param_spec_object ("device-code", NULL, NULL, LANYARD_TYPE_DEVICE_CODE, ro);
   properties[PROP_DEVICE_EXPIRED] = readable_boolean ("device-expired");
+  /* The provider lets people create an account (whether or not now). */
+  properties[PROP_SUPPORTS_SIGN_UP] = readable_boolean ("supports-sign-up");
 
   properties[PROP_CAN_SIGN_IN] = readable_boolean ("can-sign-in");
   properties[PROP_CAN_SIGN_UP] = readable_boolean ("can-sign-up");

@@ -33,8 +33,8 @@ typedef enum {
   LANYARD_MESSAGE_IMPORTANT = 1 << 0,
   /* About the keyring: a newer one replaces it, acting on it makes it stale. */
   LANYARD_MESSAGE_KEYRING   = 1 << 1,
-  /* Stays until closed: it carries something to act on (a link). */
-  LANYARD_MESSAGE_PERSISTENT = 1 << 2,
+  /* Shown longer still: it carries something to act on (a link). */
+  LANYARD_MESSAGE_LONG      = 1 << 2,
 } LanyardMessageFlags;
 
 #define LANYARD_TYPE_SESSION (lanyard_session_get_type ())

@@ -20,6 +20,8 @@ struct _LanyardSignedOutPage
   AdwStatusPage *status_page;
   GtkButton     *sign_in_button;
   GtkButton     *device_button;
+  GtkWidget     *sign_up_button;
+  GtkWidget     *keyring_box;
 
   char          *provider;
 };
@@ -27,6 +29,8 @@ struct _LanyardSignedOutPage
 enum {
   PROP_0,
   PROP_PROVIDER,
+  PROP_SIGN_UP_OFFERED,
+  PROP_KEYRING_LOCKED,
   N_PROPS
 };
 
@@ -80,6 +84,14 @@ lanyard_signed_out_page_get_property (GObject    *object,
       g_value_set_string (value, self->provider);
       break;
 
+    case PROP_SIGN_UP_OFFERED:
+      g_value_set_boolean (value, gtk_widget_get_visible (self->sign_up_button));
+      break;
+
+    case PROP_KEYRING_LOCKED:
+      g_value_set_boolean (value, gtk_widget_get_visible (self->keyring_box));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -97,6 +109,14 @@ lanyard_signed_out_page_set_property (GObject      *object,
     {
     case PROP_PROVIDER:
       lanyard_signed_out_page_set_provider (self, g_value_get_string (value));
+      break;
+
+    case PROP_SIGN_UP_OFFERED:
+      gtk_widget_set_visible (self->sign_up_button, g_value_get_boolean (value));
+      break;
+
+    case PROP_KEYRING_LOCKED:
+      gtk_widget_set_visible (self->keyring_box, g_value_get_boolean (value));
       break;
 
     default:
@@ -143,12 +163,26 @@ lanyard_signed_out_page_class_init (LanyardSignedOutPageClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Create Account only where the provider supports it. */
+  properties[PROP_SIGN_UP_OFFERED] =
+    g_param_spec_boolean ("sign-up-offered", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /* Said in the page, not only in a toast that goes away. */
+  properties[PROP_KEYRING_LOCKED] =
+    g_param_spec_boolean ("keyring-locked", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-signed-out-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, device_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, sign_up_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardSignedOutPage, keyring_box);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-a11y.h"
+#include "lanyard-account-menu.h"
 #include "lanyard-account-page.h"
 #include "lanyard-setup-page.h"
 #include "lanyard-signed-out-page.h"
@@ -28,6 +29,7 @@ struct _LanyardWindow
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkSpinner           *busy_spinner;
   GtkStack             *stack;
@@ -103,14 +105,12 @@ dismiss_keyring_toast (LanyardWindow *self)
     adw_toast_dismiss (toast);
 }
 
-static void
-message_cb (LanyardWindow       *self,
-            const char          *text,
-            const char          *button,
-            const char          *action,
-            GVariant            *target,
-            LanyardMessageFlags  flags,
-            LanyardSession      *session)
+AdwToast *
+lanyard_message_toast_new (const char          *text,
+                           const char          *button,
+                           const char          *action,
+                           GVariant            *target,
+                           LanyardMessageFlags  flags)
 {
   AdwToast *toast = lanyard_toast_new (text);
 
@@ -121,9 +121,9 @@ message_cb (LanyardWindow       *self,
       adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
     }
 
-  /* Even a toast with a link to copy goes away: the link is in the log and
-   * the message comes again with the next sign-out. It has a close button. */
-  if (flags & LANYARD_MESSAGE_PERSISTENT)
+  /* Even a toast with a link to copy goes away (it would cover the page's
+   * buttons for good), after time to act; it has a close button too. */
+  if (flags & LANYARD_MESSAGE_LONG)
     adw_toast_set_timeout (toast, 30);
 
   if (button != NULL)
@@ -134,6 +134,51 @@ message_cb (LanyardWindow       *self,
         adw_toast_set_action_target_value (toast, target);
       g_debug ("Toast button: %s (%s)", button, action);
     }
+
+  return toast;
+}
+
+/* libadwaita 1.2 gives a toast its natural width even where the window is
+ * narrower (360 px): its buttons went off-screen. The text wraps in what the
+ * window leaves beside the buttons. */
+static void
+fit_toast (LanyardWindow *self,
+           AdwToast      *toast)
+{
+  GtkWidget *label = adw_toast_get_custom_title (toast);
+  const char *button = adw_toast_get_button_label (toast);
+  PangoFontMetrics *metrics;
+  int char_width;
+  int available;
+
+  if (!GTK_IS_LABEL (label))
+    return;
+
+  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self)), NULL, NULL);
+  /* Headings are bold and a little larger than the body text. */
+  char_width = MAX (1, pango_font_metrics_get_approximate_char_width (metrics) * 6 / 5 / PANGO_SCALE);
+  pango_font_metrics_unref (metrics);
+
+  /* Margins and padding of the toast, its close button, its own button. */
+  available = gtk_widget_get_width (GTK_WIDGET (self)) - 2 * 12 - 2 * 12 - 40;
+  if (button != NULL)
+    available -= (int) g_utf8_strlen (button, -1) * char_width + 40;
+
+  gtk_label_set_max_width_chars (GTK_LABEL (label), CLAMP (available / char_width, 8, 50));
+}
+
+static void
+message_cb (LanyardWindow       *self,
+            const char          *text,
+            const char          *button,
+            const char          *action,
+            GVariant            *target,
+            LanyardMessageFlags  flags,
+            LanyardSession      *session)
+{
+  AdwToast *toast = lanyard_message_toast_new (text, button, action, target, flags);
+
+  fit_toast (self, toast);
 
   /* One keyring toast at a time: a newer one replaces the older. */
   if (flags & LANYARD_MESSAGE_KEYRING)
@@ -303,7 +348,10 @@ copy_text (LanyardWindow *self,
            const char    *text)
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  adw_toast_overlay_add_toast (self->toast_overlay, lanyard_toast_new (_("Copied to clipboard")));
+  AdwToast *toast = lanyard_toast_new (_("Copied to clipboard"));
+
+  fit_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -377,6 +425,12 @@ lanyard_window_constructed (GObject *object)
     gtk_window_set_default_size (GTK_WINDOW (self),
                                  g_settings_get_int (settings, "window-width"),
                                  g_settings_get_int (settings, "window-height"));
+
+  adw_header_bar_pack_start (self->header_bar, lanyard_account_menu_new (self->session));
+  g_object_bind_property (self->session, "supports-sign-up",
+                          self->signed_out_page, "sign-up-offered", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->session, "keyring-locked",
+                          self->signed_out_page, "keyring-locked", G_BINDING_SYNC_CREATE);
 
   self->state = LANYARD_SESSION_STATE_LOADING;
   for (guint i = 0; i < G_N_ELEMENTS (follow); i++)
@@ -471,6 +525,7 @@ lanyard_window_class_init (LanyardWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, stack);

@@ -22,5 +22,11 @@ LanyardWindow *lanyard_window_new (LanyardApplication *application,
 
 /* A toast whose text wraps instead of being cut, and is not markup. */
 AdwToast      *lanyard_toast_new  (const char         *text);
+/* The toast for a LanyardSession::message: it always times out. */
+AdwToast      *lanyard_message_toast_new (const char          *text,
+                                          const char          *button,
+                                          const char          *action,
+                                          GVariant            *target,
+                                          LanyardMessageFlags  flags);
 
 G_END_DECLS

@@ -133,9 +133,7 @@ gboolean        lanyard_account_get_session_only  (LanyardAccount *self);
 void            lanyard_account_set_session_only  (LanyardAccount *self,
                                                    gboolean        session_only);
 #endif
-/* Why it is session-only ("storage-error" property): LANYARD_ERROR_KEYRING_LOCKED
- * or LANYARD_ERROR_KEYRING_UNAVAILABLE; NULL when kept in the keyring (making
- * the account not session-only clears it). */
+/* Why it is session-only: see the .c file. */
 const GError   *lanyard_account_get_storage_error (LanyardAccount *self);
 #ifdef LANYARD_COMPILATION
 void            lanyard_account_set_storage_error (LanyardAccount *self,

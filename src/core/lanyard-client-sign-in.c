@@ -238,6 +238,12 @@ provider_ready_cb (GObject      *source,
   data->verifier = lanyard_pkce_new_verifier ();
   challenge = lanyard_pkce_challenge_s256 (data->verifier);
 
+  /* Choosing another account: where the provider cannot be asked to offer
+   * a choice, it can still be asked for a fresh sign-in. */
+  if (g_strcmp0 (data->options.prompt, "select_account") == 0 &&
+      !lanyard_provider_supports_prompt_select_account (data->provider))
+    data->options.prompt = "login";
+
   url = lanyard_build_authorize_url (lanyard_provider_get_authorization_endpoint (data->provider),
                                      self->config->client_id,
                                      lanyard_loopback_get_redirect_uri (data->loopback),

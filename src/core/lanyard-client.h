@@ -19,7 +19,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LanyardClient, lanyard_client, LANYARD, CLIENT, GObject)
 
 typedef struct {
-  const char *prompt;        /* "create" for sign-up, "login", "consent", "select_account"… */
+  const char *prompt;        /* "create" for sign-up, "login", "consent", "select_account"… (sent
+                              * as "login" where the provider is not known to take it) */
   const char *login_hint;
   const char *domain_hint;
 } LanyardSignInOptions;
@@ -195,20 +196,55 @@ LanyardAccount *lanyard_client_get_account_finish   (LanyardClient       *self,
  */
 GListModel     *lanyard_client_get_accounts (LanyardClient *self);
 
-/* The account "no account named" means (the newest sign-in, or the one a
- * person switched to last), remembered across runs; NULL when none. */
+/**
+ * lanyard_client_dup_default_account_id:
+ * @self: a #LanyardClient
+ *
+ * The account that "no account named" means: the newest sign-in, or the one
+ * a person switched to last; remembered across runs.
+ *
+ * Returns: (transfer full) (nullable): its id, or %NULL when there is none
+ */
 char           *lanyard_client_dup_default_account_id (LanyardClient *self);
+/**
+ * lanyard_client_set_default_account_id:
+ * @self: a #LanyardClient
+ * @account_id: the id of the account to make the default
+ *
+ * Makes @account_id the default account, for this run and the next ones
+ * (an app switching accounts calls it, so that the next start restores the
+ * account the person left on screen).
+ */
 void            lanyard_client_set_default_account_id (LanyardClient *self,
                                                        const char    *account_id);
 
-/* Whether the provider lets people create an account from the sign-in page
- * (sign-in with prompt=create): Microsoft Entra always does, without any
- * network; otherwise its discovery document's prompt_values_supported says
- * (fetched, or from the discovery cache). Errors as for discovery. */
+/**
+ * lanyard_client_supports_sign_up_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Whether the provider lets people create an account from its sign-in page
+ * (a sign-in with prompt=create): Microsoft Entra always does, answered
+ * without any network; otherwise its discovery document's
+ * prompt_values_supported says (fetched, or from the discovery cache).
+ */
 void            lanyard_client_supports_sign_up_async  (LanyardClient       *self,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+/**
+ * lanyard_client_supports_sign_up_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors are those of discovery (the provider cannot be reached, its
+ * document is broken): a UI then does not offer to create an account.
+ *
+ * Returns: %TRUE when the provider supports creating an account
+ */
 gboolean        lanyard_client_supports_sign_up_finish (LanyardClient       *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);

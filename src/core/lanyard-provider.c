@@ -41,6 +41,7 @@ struct _LanyardProvider
   guint             form_post : 1;
   guint             iss_parameter : 1;
   guint             prompt_create : 1;
+  guint             prompt_select_account : 1;
 
   gint64            expires_at;        /* seconds since the epoch: discovery is stale then */
 
@@ -308,6 +309,7 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
   self->iss_parameter = get_boolean (object, "authorization_response_iss_parameter_supported");
   /* OpenID Connect Prompt Create 1.0 */
   self->prompt_create = array_contains_string (object, "prompt_values_supported", "create");
+  self->prompt_select_account = array_contains_string (object, "prompt_values_supported", "select_account");
 
   return g_steal_pointer (&self);
 }
@@ -748,6 +750,17 @@ lanyard_provider_supports_prompt_create (LanyardProvider *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
   return self->prompt_create;
+}
+
+gboolean
+lanyard_provider_supports_prompt_select_account (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), FALSE);
+
+  /* A value of OpenID Connect Core, but not every provider takes it
+   * (oidc-provider refuses it and lists no prompt values): Entra does, and
+   * those that say so. */
+  return self->prompt_select_account || lanyard_authority_is_entra (self->authority);
 }
 
 gboolean

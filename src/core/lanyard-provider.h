@@ -56,6 +56,8 @@ const char       *lanyard_provider_get_device_authorization_endpoint (LanyardPro
 gboolean          lanyard_provider_supports_form_post         (LanyardProvider *self);
 /* prompt_values_supported lists "create" (sign-up). */
 gboolean          lanyard_provider_supports_prompt_create     (LanyardProvider *self);
+/* Microsoft Entra, or prompt_values_supported lists "select_account". */
+gboolean          lanyard_provider_supports_prompt_select_account (LanyardProvider *self);
 /* RFC 9207 authorization_response_iss_parameter_supported */
 gboolean          lanyard_provider_requires_iss_parameter     (LanyardProvider *self);
 

@@ -145,3 +145,21 @@ app_last_provider_is() {
   diag "the header names '$got', expected '$1'"
   return 1
 }
+# browser_config [VAR=VALUE...] — the scripted browser's settings for an app started with
+# app_start_clean (which passes no LANYARD_* variable on): the current LANYARD_TEST_BROWSER_LOG,
+# _MODE and _USER, overridden by the arguments, in $XDG_CONFIG_HOME/lanyard-test-browser.env
+browser_config() {
+  local f=$XDG_CONFIG_HOME/lanyard-test-browser.env kv
+  {
+    printf 'export LANYARD_TEST_BROWSER_LOG=%q\n' "${LANYARD_TEST_BROWSER_LOG:-$T/browser.log}"
+    printf 'export LANYARD_TEST_BROWSER_MODE=%q\n' "${LANYARD_TEST_BROWSER_MODE:-login}"
+    for kv in "$@"; do printf 'export %q\n' "$kv"; done
+  } >"$f"
+}
+# app_account — the current account's id: app.switch-account's state ('' when signed out)
+app_account() {
+  timeout 5 gdbus call --session --dest "$APP_ID" --object-path "$APP_PATH" \
+    --method org.gtk.Actions.Describe switch-account 2>/dev/null | sed -n "s/.*\[<'\([^']*\)'>\].*/\1/p"
+}
+# app_action_s NAME STRING — gapplication action with a string parameter
+app_action_s() { timeout 10 gapplication action "$APP_ID" "$1" "'$2'" >/dev/null; }

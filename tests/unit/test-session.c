@@ -290,7 +290,8 @@ test_accounts (Fixture       *fixture,
   lanyard_session_add_account (fixture->session);
   g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_WAITING);
   wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
-  g_assert_nonnull (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "prompt=select_account"));
+  /* The fake provider lists no select_account: a fresh sign-in instead. */
+  g_assert_nonnull (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "prompt=login"));
   g_assert_null (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "login_hint"));
   g_assert_cmpstr (current_id (fixture->session), ==, GRACE_ID);
   g_assert_cmpuint (n_accounts (fixture->session), ==, 2);
@@ -453,6 +454,62 @@ test_refresh (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (fixture->messages, 0), ==, "0|Tokens renewed|");
 }
 
+/* A locked keyring at start: said in the page (keyring-locked) and in a
+ * message with Unlock; once unlocked, Unlock restores the account. */
+static void
+test_keyring_locked (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  sign_in (fixture);
+  drop_session (fixture);
+
+  lanyard_fake_keyring_tool ("lock");
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_true (lanyard_session_get_keyring_locked (fixture->session));
+  g_assert_null (lanyard_session_get_account (fixture->session));
+  g_assert_cmpuint (fixture->messages->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->messages, 0), "3|The keyring is locked"));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (fixture->messages, 0), "|app.unlock-keyring"));
+  g_assert_true (can (fixture->session, "unlock"));
+
+  lanyard_fake_keyring_tool ("unlock");
+  lanyard_session_unlock (fixture->session);
+  g_assert_true (lanyard_session_get_busy (fixture->session));
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_false (lanyard_session_get_keyring_locked (fixture->session));
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+}
+
+/* A provider that says it can offer a choice of accounts is asked to. */
+static void
+test_add_account_select (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  JsonObject *discovery = lanyard_fake_provider_get_discovery (fixture->world.fake);
+  JsonArray *prompts = json_array_new ();
+
+  json_array_add_string_element (prompts, "login");
+  json_array_add_string_element (prompts, "select_account");
+  json_object_set_array_member (discovery, "prompt_values_supported", prompts);
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  sign_in (fixture);
+
+  lanyard_fake_spin (1100);
+  become_grace (fixture);
+  lanyard_session_add_account (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_nonnull (strstr (lanyard_fake_browser_get_last_uri (fixture->world.browser), "prompt=select_account"));
+  g_assert_cmpstr (current_id (fixture->session), ==, GRACE_ID);
+  g_assert_cmpuint (n_accounts (fixture->session), ==, 2);
+}
+
 /* Create Account only where the provider supports it: not here. */
 static void
 test_sign_up_unsupported (Fixture       *fixture,
@@ -578,6 +635,8 @@ main (int   argc,
   ADD ("setup-without-settings", test_setup_without_settings);
   ADD ("setup-bad-environment", test_setup_bad_environment);
   ADD ("accounts", test_accounts);
+  ADD ("add-account/select-account", test_add_account_select);
+  ADD ("keyring-locked", test_keyring_locked);
   ADD ("other-configuration", test_other_configuration);
   ADD ("cancel", test_cancel);
   ADD ("browser-fails", test_browser_fails);

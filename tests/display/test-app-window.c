@@ -1,0 +1,184 @@
+/* test-app-window.c — the window's toasts at the narrowest size, in English and German
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Under the display suite's Xvfb (tests/session/lanyard-test-session with
+ * LANYARD_TEST_DISPLAY=1): the real window on a session with nothing
+ * configured, 360 px wide (the metainfo's minimum); the session's messages
+ * as the person sees them.
+ */
+#define G_LOG_DOMAIN "test-app-window"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "lanyard-session.h"
+#include "lanyard-window.h"
+
+#define WIDTH 360
+
+typedef struct {
+  LanyardSession *session;
+  LanyardWindow  *window;
+} Fixture;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->session = lanyard_session_new (NULL, NULL, NULL);
+  fixture->window = g_object_new (LANYARD_TYPE_WINDOW, "session", fixture->session, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), WIDTH, 640);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin (300);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_object_run_dispose (G_OBJECT (fixture->session));
+  g_clear_object (&fixture->session);
+  spin (50);
+}
+
+static GtkWidget *
+find_css (GtkWidget  *widget,
+          const char *css_name)
+{
+  if (g_str_equal (gtk_widget_get_css_name (widget), css_name) && gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css (child, css_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Every button of the toast, and the toast itself, inside the window. */
+static void
+assert_inside (GtkWidget *widget,
+               GtkWidget *window,
+               guint     *n_buttons)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  if (bounds.origin.x < 0 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (window) + 0.5)
+    g_error ("%s at x %.0f, %.0f wide, outside a window %d wide", gtk_widget_get_css_name (widget),
+             bounds.origin.x, bounds.size.width, gtk_widget_get_width (window));
+
+  if (GTK_IS_BUTTON (widget))
+    (*n_buttons)++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_inside (child, window, n_buttons);
+}
+
+static void
+check_message (Fixture             *fixture,
+               const char          *text,
+               const char          *button,
+               LanyardMessageFlags  flags)
+{
+  GtkWidget *toast;
+  guint n_buttons = 0;
+
+  g_signal_emit_by_name (fixture->session, "message", text, button,
+                         button ? "win.copy-text" : NULL,
+                         button ? g_variant_new_string ("https://login.example.org/logout") : NULL,
+                         (guint) flags);
+  spin (600);   /* the toast slides in */
+
+  toast = find_css (GTK_WIDGET (fixture->window), "toast");
+  g_assert_nonnull (toast);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, WIDTH + 1);
+  assert_inside (toast, GTK_WIDGET (fixture->window), &n_buttons);
+  /* Its own button, if any, and the close button. */
+  g_assert_cmpuint (n_buttons, ==, button ? 2 : 1);
+}
+
+static void
+test_long_toast (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  /* The longest the session says, with a button, in the language asked for. */
+  g_autofree char *text = g_strdup_printf (_("Signed out on this computer. To end the session at "
+                                             "the provider too, open its sign-out page: %s"),
+                                           "Failed to execute child process “firefox-esr” "
+                                           "(No such file or directory)");
+
+  check_message (fixture, text, _("Copy _Link"), LANYARD_MESSAGE_IMPORTANT | LANYARD_MESSAGE_LONG);
+}
+
+static void
+test_short_toast (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  check_message (fixture, _("Signed out"), NULL, LANYARD_MESSAGE_NORMAL);
+}
+
+/* Every kind of message goes away by itself. */
+static void
+test_toasts_expire (void)
+{
+  for (guint flags = 0; flags < 8; flags++)
+    {
+      g_autoptr(AdwToast) toast = lanyard_message_toast_new ("text", "_Button", "win.copy-text",
+                                                             g_variant_new_string ("x"), flags);
+
+      g_assert_cmpuint (adw_toast_get_timeout (toast), >, 0);
+      g_assert_cmpuint (adw_toast_get_timeout (toast), <=, 30);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *locale = g_getenv ("LANYARD_TEST_LANGUAGE");
+
+  /* Nothing configured: the session must not pick anything up. */
+  g_unsetenv ("LANYARD_AUTHORITY");
+  g_unsetenv ("LANYARD_CLIENT_ID");
+
+  if (locale != NULL)
+    {
+      g_setenv ("LANGUAGE", locale, TRUE);
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, LANYARD_TEST_LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/lanyard/window/toast/long", Fixture, NULL, fixture_setup, test_long_toast, fixture_teardown);
+  g_test_add ("/lanyard/window/toast/short", Fixture, NULL, fixture_setup, test_short_toast, fixture_teardown);
+  g_test_add_func ("/lanyard/window/toast/expire", test_toasts_expire);
+
+  return g_test_run ();
+}
