@@ -23,6 +23,7 @@ struct _LanyardAccountMenu
 
   GtkMenuButton  *button;
   AdwAvatar      *button_avatar;
+  GtkLabel       *button_label;
   GtkPopover     *popover;
   GtkListBox     *others;
   GtkWidget      *others_box;
@@ -116,6 +117,7 @@ update (LanyardAccountMenu *self)
 
   name = lanyard_clean_text (lanyard_account_get_display_name (current));
   adw_avatar_set_text (self->button_avatar, name);
+  gtk_label_set_text (self->button_label, name);
   /* Translators: %s is the name of the person signed in */
   tooltip = g_strdup_printf (_("Signed in as %s"), name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), tooltip);
@@ -169,6 +171,7 @@ lanyard_account_menu_constructed (GObject *object)
 {
   LanyardAccountMenu *self = (LanyardAccountMenu *)object;
   GtkWidget *box;
+  GtkWidget *button_box;
   GtkWidget *add;
   GtkWidget *sign_out;
 
@@ -176,9 +179,17 @@ lanyard_account_menu_constructed (GObject *object)
 
   g_assert (LANYARD_IS_SESSION (self->session));
 
+  /* Avatar and name: who is signed in, at a glance and for a screen
+   * reader (a button with only an image is read as "GtkImage"). */
   self->button_avatar = ADW_AVATAR (adw_avatar_new (24, NULL, TRUE));
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->button_avatar),
                                GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  self->button_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_ellipsize (self->button_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (self->button_label, 14);
+  button_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (button_box), GTK_WIDGET (self->button_avatar));
+  gtk_box_append (GTK_BOX (button_box), GTK_WIDGET (self->button_label));
 
   self->others = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->others, GTK_SELECTION_NONE);
@@ -209,10 +220,9 @@ lanyard_account_menu_constructed (GObject *object)
   gtk_popover_set_child (self->popover, box);
 
   self->button = GTK_MENU_BUTTON (gtk_menu_button_new ());
-  gtk_menu_button_set_child (self->button, GTK_WIDGET (self->button_avatar));
+  gtk_menu_button_set_child (self->button, button_box);
   gtk_menu_button_set_popover (self->button, GTK_WIDGET (self->popover));
   gtk_widget_add_css_class (GTK_WIDGET (self->button), "flat");
-  gtk_widget_add_css_class (GTK_WIDGET (self->button), "image-button");
   adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->button));
 
   g_signal_connect_object (self->session, "notify::account", G_CALLBACK (session_changed_cb),
