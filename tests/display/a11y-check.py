@@ -57,6 +57,21 @@ def check(cond, what, why=""):
     return cond
 
 
+def nameof(acc):
+    # an object can go away under us (a toast, a page torn down): it has no name then
+    try:
+        return acc.name or ""
+    except Exception:
+        return ""
+
+
+def descof(acc):
+    try:
+        return acc.description or ""
+    except Exception:
+        return ""
+
+
 def role(acc):
     try:
         return acc.getRoleName()
@@ -109,7 +124,7 @@ def text_of(acc):
         t = acc.queryText()
         return t.getText(0, t.characterCount)
     except Exception:
-        return acc.name or ""
+        return nameof(acc) or ""
 
 
 def app(timeout=20):
@@ -117,7 +132,7 @@ def app(timeout=20):
     while time.time() < end:
         desktop = pyatspi.Registry.getDesktop(0)
         for a in children(desktop):
-            if a.name == APP:
+            if nameof(a) == APP:
                 return a
         time.sleep(0.2)
     return None
@@ -137,7 +152,7 @@ def page_root(a, page):
         # smallest part of the Preferences window (any language) holding the
         # first text field and the combo row
         for f in frames(a):
-            if f.name == "Lanyard":
+            if nameof(f) == "Lanyard":
                 continue
             fields = find(f, lambda o: role(o) == "text")
             if not fields:
@@ -150,7 +165,7 @@ def page_root(a, page):
             return f
         return None
     for f in frames(a):
-        hits = find(f, lambda o: o.name == PAGES[page])
+        hits = find(f, lambda o: nameof(o) == PAGES[page])
         if hits:
             return hits[0]
     return None
@@ -174,34 +189,34 @@ def mnemonic_twice(name):
 def common_checks(page, root):
     objs = list(walk(root))
     named = [o for o in objs if role(o) in NAMED_ROLES]
-    bad = ["%s %r" % (role(o), o.name) for o in named if TYPE_NAME.match(o.name or "")]
+    bad = ["%s %r" % (role(o), nameof(o)) for o in named if TYPE_NAME.match(nameof(o) or "")]
     check(not bad, "%s: nothing is named after its widget type" % page, "; ".join(bad))
-    bad = [o.name for o in named if mnemonic_twice(o.name or "")]
+    bad = [nameof(o) for o in named if mnemonic_twice(nameof(o) or "")]
     check(not bad, "%s: no button is named twice with its mnemonic underscore" % page, "; ".join(bad))
-    bad = ["%s %r" % (role(o), o.name) for o in objs if "focusable" in states(o) and role(o) in
-           ("push button", "toggle button", "text", "check box", "combo box") and not (o.name or "").strip()]
+    bad = ["%s %r" % (role(o), nameof(o)) for o in objs if "focusable" in states(o) and role(o) in
+           ("push button", "toggle button", "text", "check box", "combo box") and not (nameof(o) or "").strip()]
     check(not bad, "%s: every focusable control has a name" % page, "; ".join(bad))
     bad = []
     for o in objs:
         targets = relations(o, "described by")
-        if targets and not (o.description or "").strip():
-            bad.append("%s %r has described-by but an empty description" % (role(o), o.name))
+        if targets and not (descof(o) or "").strip():
+            bad.append("%s %r has described-by but an empty description" % (role(o), nameof(o)))
         for t in targets:
             if not text_of(t).strip():
-                bad.append("%s %r is described by an empty object" % (role(o), o.name))
+                bad.append("%s %r is described by an empty object" % (role(o), nameof(o)))
     check(not bad, "%s: every described-by relation says something, and so does the description" % page,
           "; ".join(bad))
     bad = []
     for o in objs:
-        for what in (o.name or "", o.description or ""):
+        for what in (nameof(o) or "", descof(o) or ""):
             if FIGURE_SPACE in what or EPOCH.search(what):
-                bad.append("%s %r: %r" % (role(o), o.name, what))
+                bad.append("%s %r: %r" % (role(o), nameof(o), what))
     check(not bad, "%s: no figure space and no raw seconds since 1970 are read out" % page, "; ".join(bad))
     return objs
 
 
 def by_name(objs, r, name):
-    return [o for o in objs if role(o) == r and o.name == name]
+    return [o for o in objs if role(o) == r and nameof(o) == name]
 
 
 def page_checks(page):
@@ -220,9 +235,9 @@ def page_checks(page):
     def has(r, name, described=False):
         hits = by_name(objs, r, name)
         check(bool(hits), "%s: a %s named %r" % (page, r, name),
-              "names: %s" % sorted({o.name for o in objs if role(o) == r}))
+              "names: %s" % sorted({nameof(o) for o in objs if role(o) == r}))
         if hits and described:
-            check(bool((hits[0].description or "").strip()), "%s: %r has a description" % (page, name))
+            check(bool((descof(hits[0]) or "").strip()), "%s: %r has a description" % (page, name))
         return hits
 
     def focus_is(r, name, within=5):
@@ -230,12 +245,12 @@ def page_checks(page):
         f = None
         while time.time() < end:
             f = focused(a)
-            if f is not None and role(f) == r and f.name == name:
+            if f is not None and role(f) == r and nameof(f) == name:
                 break
             time.sleep(0.2)
-        check(f is not None and role(f) == r and f.name == name,
+        check(f is not None and role(f) == r and nameof(f) == name,
               "%s: the focus is on the %s %r" % (page, r, name),
-              "it is on %s %r" % (role(f), f.name) if f is not None else "nothing has the focus")
+              "it is on %s %r" % (role(f), nameof(f)) if f is not None else "nothing has the focus")
 
     if page == "setup":
         has("text", "Tenant or Authority URL", described=True)
@@ -249,37 +264,37 @@ def page_checks(page):
         has("heading", "Continue in Your Browser")
         has("push button", "Cancel")
         has("push button", "Copy Link")
-        labels = [o.name for o in objs if role(o) == "label"]
+        labels = [nameof(o) for o in objs if role(o) == "label"]
         check(any("waits for 5 minutes" in (n or "") for n in labels),
               "waiting: the page says how long Lanyard waits", "%s" % labels)
         focus_is("push button", "Cancel")
     elif page == "signed-in":
         has("push button", "Sign Out")
-        avatars = [o for o in objs if (o.name or "").startswith("AdwAvatar")]
+        avatars = [o for o in objs if (nameof(o) or "").startswith("AdwAvatar")]
         check(not avatars, "signed-in: the avatar is not read as “AdwAvatar …”",
-              "; ".join("%s %r" % (role(o), o.name) for o in avatars))
-        copies = [o for o in objs if role(o) == "push button" and (o.name or "").startswith("Copy ")]
-        names = [o.name for o in copies]
+              "; ".join("%s %r" % (role(o), nameof(o)) for o in avatars))
+        copies = [o for o in objs if role(o) == "push button" and (nameof(o) or "").startswith("Copy ")]
+        names = [nameof(o) for o in copies]
         check(len(copies) >= 5, "signed-in: a copy button for each claim (%d)" % len(copies))
         check(len(set(names)) == len(names), "signed-in: each copy button is named after its claim",
               "%s" % names)
         check("Copy Value" not in names, "signed-in: no button is just “Copy Value”")
-        undescribed = [o.name for o in copies if not (o.description or "").strip()]
+        undescribed = [nameof(o) for o in copies if not (descof(o) or "").strip()]
         check(not undescribed, "signed-in: each copy button says the claim's value and meaning",
               "%s" % undescribed)
-        repeating = [o.name for o in copies if (o.description or "").strip() == o.name]
+        repeating = [nameof(o) for o in copies if (descof(o) or "").strip() == nameof(o)]
         check(not repeating, "signed-in: no description repeats the name", "%s" % repeating)
         heads = [o for o in objs if role(o) == "heading"]
-        check(any((o.name or "").strip() and not TYPE_NAME.match(o.name) for o in heads),
+        check(any((nameof(o) or "").strip() and not TYPE_NAME.match(nameof(o)) for o in heads),
               "signed-in: the person's name is a heading that reads as the name",
-              "%s" % [o.name for o in heads])
+              "%s" % [nameof(o) for o in heads])
     elif page == "preferences":
         has("text", "Tenant or Authority URL", described=True)
         has("text", "Application (Client) ID", described=True)
         scopes = has("text", "Scopes", described=True)
         if scopes:
-            check("openid" in (scopes[0].description or ""), "preferences: the scopes' description says what to type",
-                  repr(scopes[0].description))
+            check("openid" in (descof(scopes[0]) or ""), "preferences: the scopes' description says what to type",
+                  repr(descof(scopes[0])))
         focus_is("text", "Tenant or Authority URL")
 
 
@@ -355,7 +370,7 @@ def tab_checks(page, n, names):
             pos = where
     print("# %s: %d Tab presses: %s" % (page, presses[0], " → ".join(seq)), flush=True)
     f = focused(a)
-    print("# %s: the focus ended on %s" % (page, "%s %r" % (role(f), f.name) if f is not None else "nothing reported"),
+    print("# %s: the focus ended on %s" % (page, "%s %r" % (role(f), nameof(f)) if f is not None else "nothing reported"),
           flush=True)
 
 
@@ -380,12 +395,22 @@ def announce_checks(regex, cmd):
           "events: %s" % ["%s %s %r %r" % (e[0].split(":")[-1], e[1], e[2], e[4] or e[3]) for e in events][:12])
     for e in hits[:1]:
         print("# said through %s on %s %r: %r" % (e[0], e[1], e[2], e[4] or e[3]), flush=True)
-    unnamed = ["%s %r" % (role(o), o.name) for f in frames(a) for o in walk(f)
-               if role(o) == "push button" and TYPE_NAME.match(o.name or "")]
-    closes = [o for f in frames(a) for o in walk(f) if role(o) == "push button" and o.name == "Close" and
-              o.parent is not None and o.parent.name == "AdwToastWidget"]
-    check(bool(closes) and not unnamed, "the toast's close button is named “Close” (not “GtkImage”)",
-          "; ".join(unnamed) or "no “Close” button")
+    def where(o):
+        up, node = [], o.parent
+        while node is not None and len(up) < 6:
+            up.append(nameof(node) or role(node))
+            node = node.parent
+        return " < ".join(up)
+
+    unnamed = ["%s %r in %s" % (role(o), nameof(o), where(o)) for f in frames(a) for o in walk(f)
+               if role(o) == "push button" and TYPE_NAME.match(nameof(o) or "")]
+    closes = [o for f in frames(a) for o in walk(f) if role(o) == "push button" and nameof(o) == "Close" and
+              o.parent is not None and nameof(o.parent) == "AdwToastWidget"]
+    toasts = ["[%s]" % ", ".join("%s %r" % (role(c), nameof(c) if role(c) != "filler" else
+                                             [nameof(x) for x in walk(c)][1:]) for c in children(o))
+              for f in frames(a) for o in walk(f) if nameof(o) == "AdwToastWidget"]
+    check(bool(closes) and not unnamed, "every button in the window is named, the toast's Close too (not “GtkImage”)",
+          ("; ".join(unnamed) or "no “Close” button") + " — toasts: " + " ".join(toasts))
 
 
 def described_checks(page, r, name, regex):
@@ -394,8 +419,8 @@ def described_checks(page, r, name, regex):
         return
     root = page_root(a, page)
     hits = [o for o in walk(root)] if root is not None else []
-    hits = [o for o in hits if role(o) == r and o.name == name]
-    desc = hits[0].description if hits else None
+    hits = [o for o in hits if role(o) == r and nameof(o) == name]
+    desc = descof(hits[0]) if hits else None
     check(desc is not None and re.search(regex, desc) is not None,
           "%s: the %s %r is described as /%s/" % (page, r, name, regex), repr(desc))
 
@@ -429,7 +454,7 @@ def translated_checks(page, po):
     root = page_root(a, page)
     if not check(root is not None, "%s: the page is in the accessibility tree" % page):
         return
-    shown = {t for o in walk(root) for t in (o.name or "", o.description or "") if t.strip()}
+    shown = {t for o in walk(root) for t in (nameof(o) or "", descof(o) or "") if t.strip()}
     english = sorted(t for t in shown if t in messages or t.replace("_", "") in
                      {k.replace("_", "") for k in messages})
     check(not english, "%s: nothing is shown in English that has a translation (%d texts)" % (page, len(shown)),

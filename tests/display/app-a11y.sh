@@ -15,15 +15,20 @@ CHECK=$LANYARD_TEST_SRCDIR/display/a11y-check.py
 
 # a11y CHECK-ARGS… — run a11y-check.py; its ok / not ok lines become this test's
 a11y() {
-  local line
+  local line rc=0 failed=0
+  timeout 60 "$PY" "$CHECK" "$@" >"$T/a11y.out" 2>&1 || rc=$?
   while IFS= read -r line; do
     case $line in
       "ok - "*) pass "${line#ok - }" ;;
-      "not ok - "*) local w=${line#not ok - }; fail "${w%% # *}" "${w#* # }" ;;
+      "not ok - "*) local w=${line#not ok - }; failed=1; fail "${w%% # *}" "${w#* # }" ;;
       "#"*) diag "${line#\# }" ;;
       *) diag "$line" ;;
     esac
-  done < <(timeout 60 "$PY" "$CHECK" "$@" 2>&1)
+  done <"$T/a11y.out"
+  # a check that crashed or hung has not passed
+  if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+    fail "a11y-check.py $1 ${2:-} ran to its end" "exit status $rc"
+  fi
 }
 key() { xdotool key "$@"; sleep 0.3; }
 
