@@ -4,7 +4,8 @@
 # Lanyard vs the MSAL Node path it replaces, against the same oidc-provider over HTTPS on
 # loopback and the same scripted browser: (1) interactive sign-in + one forced refresh, (2) the
 # provider requests per sign-in, (3) a silent token in a new process with 1–1000 stored accounts
-# vs one keyring lookup, (4) the window's first frame and peak RSS vs a bare AdwApplicationWindow.
+# vs one keyring lookup, (4) the window's first frame and peak RSS vs a bare AdwApplicationWindow,
+# (5) `lanyard-cli api` vs curl + `lanyard-cli token`, token lookups with 1 and 50 cached APIs.
 # Every contender runs several times, interleaved (A B C A B C …), after a warm-up round.
 #
 #   --smoke          1 iteration, no warm-up, 1 and 10 accounts (CI: checks that it all runs)
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
     --out=*) OUT=${1#*=} ;;
     --baseline) BASELINE=${2:?--baseline needs a build directory}; shift ;;
     --baseline=*) BASELINE=${1#*=} ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -133,6 +134,16 @@ env BENCH_ROOT="$ROOT" BENCH_OUT="$OUT" BENCH_ITER="$ITER" BENCH_WARMUP="$WARMUP
 
 if [ -s "$OUT/raw.jsonl" ]; then
   node "$BENCH/report.mjs" "$OUT"
+fi
+
+# 5. Calling an API: `lanyard-cli api` vs curl + `lanyard-cli token`, and token lookups with 1 and
+# 50 cached APIs (api-bench.sh, its own test session); its table goes into DIR/api-bench.md too.
+say "measuring api calls and token lookups (api-bench.sh)"
+if "$BENCH/api-bench.sh" --iterations "$((ITER * 3))" --build "$BUILD" >"$OUT/api-bench.md" 2>"$OUT/api-bench.err"; then
+  printf '\n### 5. Calling an API\n\n' && cat "$OUT/api-bench.md"
+else
+  say "api-bench.sh did not complete (see $OUT/api-bench.err)"
+  rc=1
 fi
 say "took $(awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s; results in $OUT"
 if [ "$rc" != 0 ]; then
