@@ -2,7 +2,7 @@
 # stall-sign-in.sh [BUILDDIR] [RUNS] — main-loop stalls of the app during a sign-in (stall-sign-in.c):
 # the test provider (tests/idp), the scripted browser as $BROWSER, a private session with Xvfb
 # (tests/session/lanyard-test-session, LANYARD_TEST_DISPLAY=1, GSK_RENDERER=cairo). One JSON line
-# per run. Build first: meson compile -C BUILDDIR tests/bench-stall-sign-in
+# per run, each followed by a baseline run (the idle window for 3 s: the machine's own noise). Build first: meson compile -C BUILDDIR tests/bench-stall-sign-in
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/_build}" && pwd)
@@ -17,6 +17,9 @@ exec "$ROOT/tests/session/lanyard-test-session" bash -c '
   for i in $(seq 1 '"$RUNS"'); do
     secret-tool clear xdg:schema dev.lanyard.Lanyard.Account 2>/dev/null || true
     LANYARD_AUTHORITY=$IDP_ISSUER LANYARD_CLIENT_ID=$IDP_CLIENT_ID "'"$BUILD"'/tests/bench-stall-sign-in"
+    secret-tool clear xdg:schema dev.lanyard.Lanyard.Account 2>/dev/null || true
+    printf "baseline "
+    STALL_BASELINE=1 LANYARD_AUTHORITY=$IDP_ISSUER LANYARD_CLIENT_ID=$IDP_CLIENT_ID "'"$BUILD"'/tests/bench-stall-sign-in"
   done
   stop_idp
 '
