@@ -21,6 +21,7 @@
 #include "lanyard-signed-out-page.h"
 #include "lanyard-waiting-page.h"
 #include "lanyard-device-page.h"
+#include "lanyard-toast.h"
 #include "lanyard-window.h"
 
 struct _LanyardWindow
@@ -57,36 +58,6 @@ G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* Toasts ------------------------------------------------------------------- */
 
-AdwToast *
-lanyard_toast_new (const char *text)
-{
-  AdwToast *toast = adw_toast_new ("");
-  GtkWidget *label;
-
-  /* A plain label instead of the title: libadwaita 1.2 ellipsizes titles
-   * (an error's words would be cut) and parses them as markup. It wraps in
-   * as little as a 360 px window leaves (no max-width that would push the
-   * buttons off-screen). */
-  label = g_object_new (GTK_TYPE_LABEL,
-                        "label", text,
-                        "wrap", TRUE,
-                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                        "width-chars", 10,
-                        "max-width-chars", 50,
-                        "xalign", 0.0f,
-                        NULL);
-  gtk_widget_add_css_class (label, "heading");
-  adw_toast_set_custom_title (toast, label);
-  /* Said to screen readers when shown (GTK 4.8 sends nothing for a toast). */
-  lanyard_a11y_announce_toast (label);
-
-  /* What the person is told, for the same readers as the page changes.
-   * Toasts carry sentences, never tokens or codes. */
-  g_debug ("Toast: %s", text);
-
-  return toast;
-}
-
 static void
 keyring_toast_dismissed_cb (LanyardWindow *self,
                             AdwToast      *toast)
@@ -105,68 +76,6 @@ dismiss_keyring_toast (LanyardWindow *self)
     adw_toast_dismiss (toast);
 }
 
-AdwToast *
-lanyard_message_toast_new (const char          *text,
-                           const char          *button,
-                           const char          *action,
-                           GVariant            *target,
-                           LanyardMessageFlags  flags)
-{
-  AdwToast *toast = lanyard_toast_new (text);
-
-  if (flags & LANYARD_MESSAGE_IMPORTANT)
-    {
-      /* Long enough to read a provider's error description. */
-      adw_toast_set_timeout (toast, 10);
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-    }
-
-  /* Even a toast with a link to copy goes away (it would cover the page's
-   * buttons for good), after time to act; it has a close button too. */
-  if (flags & LANYARD_MESSAGE_LONG)
-    adw_toast_set_timeout (toast, 30);
-
-  if (button != NULL)
-    {
-      adw_toast_set_button_label (toast, button);
-      adw_toast_set_action_name (toast, action);
-      if (target != NULL)
-        adw_toast_set_action_target_value (toast, target);
-      g_debug ("Toast button: %s (%s)", button, action);
-    }
-
-  return toast;
-}
-
-/* libadwaita 1.2 gives a toast its natural width even where the window is
- * narrower (360 px): its buttons went off-screen. The text wraps in what the
- * window leaves beside the buttons. */
-static void
-fit_toast (LanyardWindow *self,
-           AdwToast      *toast)
-{
-  GtkWidget *label = adw_toast_get_custom_title (toast);
-  const char *button = adw_toast_get_button_label (toast);
-  PangoFontMetrics *metrics;
-  int char_width;
-  int available;
-
-  if (!GTK_IS_LABEL (label))
-    return;
-
-  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self)), NULL, NULL);
-  /* Headings are bold and a little larger than the body text. */
-  char_width = MAX (1, pango_font_metrics_get_approximate_char_width (metrics) * 6 / 5 / PANGO_SCALE);
-  pango_font_metrics_unref (metrics);
-
-  /* Margins and padding of the toast, its close button, its own button. */
-  available = gtk_widget_get_width (GTK_WIDGET (self)) - 2 * 12 - 2 * 12 - 40;
-  if (button != NULL)
-    available -= (int) g_utf8_strlen (button, -1) * char_width + 40;
-
-  gtk_label_set_max_width_chars (GTK_LABEL (label), CLAMP (available / char_width, 8, 50));
-}
-
 static void
 message_cb (LanyardWindow       *self,
             const char          *text,
@@ -178,7 +87,7 @@ message_cb (LanyardWindow       *self,
 {
   AdwToast *toast = lanyard_message_toast_new (text, button, action, target, flags);
 
-  fit_toast (self, toast);
+  lanyard_toast_fit (toast, GTK_WIDGET (self));
 
   /* One keyring toast at a time: a newer one replaces the older. */
   if (flags & LANYARD_MESSAGE_KEYRING)
@@ -350,7 +259,7 @@ copy_text (LanyardWindow *self,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
   AdwToast *toast = lanyard_toast_new (_("Copied to clipboard"));
 
-  fit_toast (self, toast);
+  lanyard_toast_fit (toast, GTK_WIDGET (self));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -11,6 +11,7 @@
 #include "lanyard.h"
 #include "lanyard-application.h"
 #include "lanyard-session.h"
+#include "lanyard-toast.h"
 
 G_BEGIN_DECLS
 
@@ -19,14 +20,5 @@ G_DECLARE_FINAL_TYPE (LanyardWindow, lanyard_window, LANYARD, WINDOW, AdwApplica
 
 LanyardWindow *lanyard_window_new (LanyardApplication *application,
                                    LanyardSession     *session);
-
-/* A toast whose text wraps instead of being cut, and is not markup. */
-AdwToast      *lanyard_toast_new  (const char         *text);
-/* The toast for a LanyardSession::message: it always times out. */
-AdwToast      *lanyard_message_toast_new (const char          *text,
-                                          const char          *button,
-                                          const char          *action,
-                                          GVariant            *target,
-                                          LanyardMessageFlags  flags);
 
 G_END_DECLS
