@@ -1077,6 +1077,31 @@ lanyard_account_store_remove_async (LanyardAccountStore *self,
   run_operation (task);
 }
 
+void
+lanyard_account_store_remove_account_async (LanyardAccountStore *self,
+                                            LanyardAccount      *account,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+
+  /* lanyard_account_store_remove_finish () checks for this tag. */
+  task = start_operation (self, OPERATION_REMOVE, cancellable, callback, user_data,
+                          lanyard_account_store_remove_async, &op);
+  op->account_id = g_strdup (lanyard_account_get_id (account));
+  op->attributes = secret_attributes_build (&account_schema,
+                                            "account-id", lanyard_account_get_id (account),
+                                            "client-id", lanyard_account_get_client_id (account),
+                                            NULL);
+
+  run_operation (task);
+}
+
 /**
  * lanyard_account_store_remove_finish:
  * @self: a #LanyardAccountStore

@@ -109,4 +109,15 @@ gboolean        lanyard_account_store_unlock_finish (LanyardAccountStore *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+#ifdef LANYARD_COMPILATION
+/* Private to the core and its tests: removes @account's items only — those
+ * of its id and client id; another application's account of the same user
+ * stays. Finish with lanyard_account_store_remove_finish (). */
+void            lanyard_account_store_remove_account_async (LanyardAccountStore *self,
+                                                            LanyardAccount      *account,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+#endif
+
 G_END_DECLS

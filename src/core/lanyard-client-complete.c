@@ -75,8 +75,8 @@ account_kept_cb (GObject      *source,
   if (error != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
       g_clear_error (&error);
-      lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account), NULL,
-                                          cancelled_account_removed_cb, g_steal_pointer (&task));
+      lanyard_account_store_remove_account_async (self->store, data->account, NULL,
+                                                  cancelled_account_removed_cb, g_steal_pointer (&task));
       return;
     }
 

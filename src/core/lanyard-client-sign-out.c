@@ -251,9 +251,8 @@ sign_out_account_found_cb (GObject      *source,
       return;
     }
 
-  lanyard_account_store_remove_async (self->store, lanyard_account_get_id (data->account),
-                                      cancellable,
-                                      removed_cb, g_steal_pointer (&task));
+  lanyard_account_store_remove_account_async (self->store, data->account, cancellable,
+                                              removed_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -207,6 +207,19 @@ remove_account (LanyardAccountStore  *store,
 }
 
 static gboolean
+remove_this_account (LanyardAccountStore  *store,
+                     LanyardAccount       *account,
+                     GError              **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lanyard_account_store_remove_account_async (store, account, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  return lanyard_account_store_remove_finish (store, result, error);
+}
+
+static gboolean
 unlock (LanyardAccountStore  *store,
         GError              **error)
 {
@@ -350,6 +363,13 @@ test_save_keeps_other_client (void)
   found = lookup (store, id, &error);
   g_assert_no_error (error);
   assert_same_account (found, account);
+
+  /* Removing this application's account (a sign-out) leaves the other's. */
+  remove_this_account (store, account, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&listing, g_free);
+  g_assert_cmpuint (count_items (id, &listing), ==, 1);
+  g_assert_nonnull (strstr (listing, "some-other-client"));
 }
 
 /* A second provider asserting the same oid/tid (so the same account id):
