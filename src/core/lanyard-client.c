@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lanyard-i18n-private.h"
 #include "lanyard-authority.h"
 #include "lanyard-client-private.h"
@@ -37,8 +39,88 @@
  * @domain_hint: (nullable): Entra's `domain_hint`
  *
  * What lanyard_client_sign_in_async() tells the provider beyond the
- * configuration. The strings are borrowed for the duration of the call.
+ * configuration. From C, fill one on the stack (the strings are borrowed for
+ * the duration of the call); language bindings create one with
+ * lanyard_sign_in_options_new().
  */
+G_DEFINE_BOXED_TYPE (LanyardSignInOptions, lanyard_sign_in_options,
+                     lanyard_sign_in_options_copy, lanyard_sign_in_options_free)
+
+/**
+ * lanyard_sign_in_options_new:
+ * @prompt: (nullable): the OpenID `prompt`, `create` for Entra's sign-up page
+ * @login_hint: (nullable): a user name to fill in
+ * @domain_hint: (nullable): Entra's `domain_hint`
+ *
+ * Options that own copies of their strings, freed with
+ * lanyard_sign_in_options_free().
+ *
+ * Returns: (transfer full): new #LanyardSignInOptions
+ */
+LanyardSignInOptions *
+lanyard_sign_in_options_new (const char *prompt,
+                             const char *login_hint,
+                             const char *domain_hint)
+{
+  const char *in[] = { prompt, login_hint, domain_hint };
+  gsize len[G_N_ELEMENTS (in)];
+  gsize size = sizeof (LanyardSignInOptions);
+  LanyardSignInOptions *options;
+  const char **out[G_N_ELEMENTS (in)];
+  char *p;
+
+  /* One block, so that the struct and its strings go with one g_free() */
+  for (gsize i = 0; i < G_N_ELEMENTS (in); i++)
+    {
+      len[i] = in[i] ? strlen (in[i]) + 1 : 0;
+      size += len[i];
+    }
+  options = g_malloc0 (size);
+  out[0] = &options->prompt;
+  out[1] = &options->login_hint;
+  out[2] = &options->domain_hint;
+  p = (char *) (options + 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (in); i++)
+    {
+      if (in[i] == NULL)
+        continue;
+      memcpy (p, in[i], len[i]);
+      *out[i] = p;
+      p += len[i];
+    }
+
+  return options;
+}
+
+/**
+ * lanyard_sign_in_options_copy:
+ * @options: a #LanyardSignInOptions
+ *
+ * Copies @options and its strings.
+ *
+ * Returns: (transfer full): a copy
+ */
+LanyardSignInOptions *
+lanyard_sign_in_options_copy (const LanyardSignInOptions *options)
+{
+  g_return_val_if_fail (options != NULL, NULL);
+
+  return lanyard_sign_in_options_new (options->prompt, options->login_hint, options->domain_hint);
+}
+
+/**
+ * lanyard_sign_in_options_free:
+ * @options: (nullable) (transfer full): options from
+ *   lanyard_sign_in_options_new() or lanyard_sign_in_options_copy()
+ *
+ * Frees @options and its strings. Never call it on a struct filled by hand.
+ */
+void
+lanyard_sign_in_options_free (LanyardSignInOptions *options)
+{
+  g_free (options);
+}
+
 G_DEFINE_FINAL_TYPE (LanyardClient, lanyard_client, G_TYPE_OBJECT)
 
 guint lanyard_client_signals[N_SIGNALS];

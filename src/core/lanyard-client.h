@@ -25,6 +25,17 @@ typedef struct {
   const char *domain_hint;
 } LanyardSignInOptions;
 
+/* A heap copy that owns its strings (one allocation): what language bindings
+ * create; C callers may equally fill a struct on the stack. */
+#define LANYARD_TYPE_SIGN_IN_OPTIONS (lanyard_sign_in_options_get_type ())
+GType                 lanyard_sign_in_options_get_type (void) G_GNUC_CONST;
+LanyardSignInOptions *lanyard_sign_in_options_new  (const char                 *prompt,
+                                                    const char                 *login_hint,
+                                                    const char                 *domain_hint);
+LanyardSignInOptions *lanyard_sign_in_options_copy (const LanyardSignInOptions *options);
+void                  lanyard_sign_in_options_free (LanyardSignInOptions       *options);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardSignInOptions, lanyard_sign_in_options_free)
+
 /* Signals:
  *  "authorization-started" (const char *uri): the listener is up and the
  *     browser is about to open @uri — show it so the user can copy it.

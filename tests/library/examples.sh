@@ -115,6 +115,23 @@ for ex in c python gjs; do
   use_test_browser deny; run_example ${CMD[$ex]}; check_refused "$ex"
 done
 
+# the boxed and settable forms bindings need, from the installed typelib
+got=$(gjs -c "
+const Lanyard = imports.gi.Lanyard;
+const o = Lanyard.SignInOptions.new('create', 'alice', null);
+const c = Lanyard.Config.new();
+c.set_scopes(['openid', 'api://x/read']);
+c.set_authority('contoso');
+print([o.prompt, o.login_hint, o.domain_hint, c.scopes.join(' '), c.authority].join('|'));" 2>&1)
+is "$got" "create|alice||openid api://x/read|contoso" "GJS: SignInOptions.new and the Config setters"
+got=$("$PYTHON" -c "
+import gi; gi.require_version('Lanyard', '1'); from gi.repository import Lanyard
+o = Lanyard.SignInOptions.new(None, 'bob', 'contoso.com').copy()
+r = Lanyard.Authority.parse('contoso')
+print(o.prompt, o.login_hint, o.domain_hint, r.get_url(), r.is_entra(), sep='|')" 2>&1)
+is "$got" "None|bob|contoso.com|https://contoso.ciamlogin.com/contoso.onmicrosoft.com/|True" \
+  "Python: SignInOptions.new/copy and Authority.parse"
+
 # without a client id: a configuration error, said so
 unset LANYARD_CLIENT_ID
 use_test_browser login
