@@ -416,16 +416,6 @@ lanyard_client_load_provider_finish (LanyardClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/**
- * lanyard_client_dup_default_account_id:
- * @self: a #LanyardClient
- *
- * The account that calls without an account id mean: the newest sign-in,
- * or the one a person switched to last, remembered across runs.
- *
- * Returns: (transfer full) (nullable): the account id, or %NULL when there
- *   is none
- */
 char *
 lanyard_client_dup_default_account_id (LanyardClient *self)
 {
@@ -434,14 +424,6 @@ lanyard_client_dup_default_account_id (LanyardClient *self)
   return lanyard_default_account_get ();
 }
 
-/**
- * lanyard_client_set_default_account_id:
- * @self: a #LanyardClient
- * @account_id: an account id
- *
- * Makes @account_id the account that calls without an account id mean, as
- * when a person switches accounts.
- */
 void
 lanyard_client_set_default_account_id (LanyardClient *self,
                                        const char    *account_id)
@@ -468,18 +450,6 @@ sign_up_provider_cb (GObject      *source,
     g_task_return_boolean (task, lanyard_provider_supports_prompt_create (provider));
 }
 
-/**
- * lanyard_client_supports_sign_up_async:
- * @self: a #LanyardClient
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the answer
- * @user_data: data for @callback
- *
- * Finds out whether the provider lets people create an account from its
- * sign-in page (a sign-in with `prompt=create`): Microsoft Entra always
- * does, without any network; otherwise the discovery document's
- * `prompt_values_supported` says.
- */
 void
 lanyard_client_supports_sign_up_async (LanyardClient       *self,
                                        GCancellable        *cancellable,
@@ -508,17 +478,6 @@ lanyard_client_supports_sign_up_async (LanyardClient       *self,
                                       sign_up_provider_cb, g_steal_pointer (&task));
 }
 
-/**
- * lanyard_client_supports_sign_up_finish:
- * @self: a #LanyardClient
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
- *
- * The result of lanyard_client_supports_sign_up_async().
- *
- * Returns: %TRUE when a sign-up page can be offered; %FALSE when not or
- *   with @error set (discovery failed)
- */
 gboolean
 lanyard_client_supports_sign_up_finish (LanyardClient  *self,
                                         GAsyncResult   *result,
