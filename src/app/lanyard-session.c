@@ -142,6 +142,29 @@ session_gone (LanyardSession *self)
   return g_cancellable_is_cancelled (self->cancellable);
 }
 
+static void supports_sign_up_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+static void supports_device_cb  (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* What the Sign In page offers besides Sign In needs discovery: asked when
+ * that page is first shown, so that a start on a stored account stays
+ * offline (and its first frame is not kept waiting). */
+static void
+check_sign_in_options (LanyardSession *self)
+{
+  if (self->client == NULL || self->client_cancellable != NULL)
+    return;
+
+  self->client_cancellable = g_cancellable_new ();
+  lanyard_client_supports_sign_up_async (self->client, self->client_cancellable,
+                                         supports_sign_up_cb, g_object_ref (self));
+  lanyard_client_supports_device_sign_in_async (self->client, self->client_cancellable,
+                                                supports_device_cb, g_object_ref (self));
+}
+
 /* What may be done follows from everything else: recomputed after every
  * change, notified only when it changes. */
 static void
@@ -185,6 +208,8 @@ set_state (LanyardSession      *self,
     return;
 
   self->state = state;
+  if (state == LANYARD_SESSION_STATE_SIGNED_OUT)
+    check_sign_in_options (self);
   /* What can be done first: a page that appears for the new state finds its
    * actions enabled (its default button can take the focus). */
   update_can (self);
@@ -714,12 +739,6 @@ reload_config (LanyardSession *self)
                            G_CALLBACK (device_code_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (lanyard_client_get_accounts (self->client), "items-changed",
                            G_CALLBACK (client_accounts_changed_cb), self, G_CONNECT_SWAPPED);
-
-  self->client_cancellable = g_cancellable_new ();
-  lanyard_client_supports_sign_up_async (self->client, self->client_cancellable,
-                                         supports_sign_up_cb, g_object_ref (self));
-  lanyard_client_supports_device_sign_in_async (self->client, self->client_cancellable,
-                                                supports_device_cb, g_object_ref (self));
 
   set_state (self, LANYARD_SESSION_STATE_LOADING);
   load_accounts (self);

@@ -19,6 +19,8 @@
 #include "lanyard-session.h"
 #include "lanyard-test-utils.h"
 
+#include <glib/gstdio.h>
+
 #define ADA_ID LANYARD_FAKE_OID "." LANYARD_FAKE_TID
 #define GRACE_OID "0b0e0c0d-9999-4222-8333-444455556666"
 #define GRACE_ID GRACE_OID "." LANYARD_FAKE_TID
@@ -168,6 +170,21 @@ n_accounts (LanyardSession *session)
 }
 
 static void
+forget_disk_cache (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "lanyard", NULL);
+  g_autoptr(GDir) entries = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (entries != NULL && (name = g_dir_read_name (entries)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+}
+
+static void
 become_grace (Fixture *fixture)
 {
   JsonObject *claims = lanyard_fake_provider_get_user_claims (fixture->world.fake);
@@ -267,6 +284,7 @@ test_accounts (Fixture       *fixture,
                gconstpointer  data)
 {
   guint tokens_before;
+  guint requests_before;
   g_autofree char *default_id = NULL;
 
   configure (fixture);
@@ -327,10 +345,18 @@ test_accounts (Fixture       *fixture,
   wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
   lanyard_session_switch_account (fixture->session, ADA_ID);
   drop_session (fixture);
+  /* No discovery on disk (the new client has none in memory): a start
+   * that asked the provider would show. */
+  forget_disk_cache ();
+  requests_before = lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_DISCOVERY);
   fixture->session = session_new (fixture);
   wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
   g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
   g_assert_cmpuint (n_accounts (fixture->session), ==, 2);
+  /* Restored offline: nothing asked of the provider. */
+  lanyard_fake_spin (200);
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_DISCOVERY), ==,
+                    requests_before);
 
   /* Signing out of the current one moves to the other, as switchers do. */
   lanyard_session_sign_out (fixture->session, NULL);
