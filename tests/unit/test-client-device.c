@@ -335,7 +335,7 @@ test_expired_token (Fixture       *fixture,
 
 /* The provider never says the code expired: our clock does. expires_in 12,
  * interval 5: polls at 5 and 10 (fewer on a loaded machine), none after 12,
- * and the wait ends there. */
+ * and the wait does not end before 12. */
 static void
 test_expiry_by_clock (Fixture       *fixture,
                       gconstpointer  data)
@@ -350,10 +350,11 @@ test_expiry_by_clock (Fixture       *fixture,
   device_sign_in_fails (fixture, LANYARD_ERROR_TIMED_OUT, "expired");
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 12 * unit);
 
+  /* "None after 12" as a count, not a time: a third poll would be due at 15.
+   * The provider's arrival times stretch on a loaded machine, the count does not. */
   polls = lanyard_fake_provider_get_device_polls (fixture->world.fake);
   g_assert_cmpuint (polls->len, >=, 1);
   g_assert_cmpuint (polls->len, <=, 2);
-  g_assert_cmpint (g_array_index (polls, gint64, polls->len - 1) - started, <, 12 * unit);
 }
 
 /* The code expires while every poll hangs: the HTTP timeout ends each one,
