@@ -852,9 +852,16 @@ lanyard_client_track_account (LanyardClient  *self,
   guint position;
 
   if (!find_account (self, lanyard_account_get_id (account), &position))
-    g_list_store_insert (self->accounts, 0, account);
-  else if ((held = g_list_model_get_item (G_LIST_MODEL (self->accounts), position)) != account)
-    g_list_store_splice (self->accounts, position, 1, (gpointer *) &account, 1);
+    {
+      g_list_store_insert (self->accounts, 0, account);
+    }
+  else
+    {
+      /* held keeps the old copy alive until the splice has replaced it */
+      held = g_list_model_get_item (G_LIST_MODEL (self->accounts), position);
+      if (held != account)
+        g_list_store_splice (self->accounts, position, 1, (gpointer *) &account, 1);
+    }
 
   g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
 }

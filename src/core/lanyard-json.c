@@ -610,7 +610,10 @@ write_string (GString    *out,
 
   /* Parsed text is valid UTF-8 already; text set by hand may not be. */
   if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
+    {
+      valid = g_utf8_make_valid (text, -1);
+      text = valid;
+    }
 
   g_string_append_c (out, '"');
 
