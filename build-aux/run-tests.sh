@@ -8,7 +8,8 @@
 # ERROR, UNEXPECTEDPASS) without any "not ok" line counts as one failure.
 # Exit status: non-zero when anything failed (or nothing could be built).
 # Knobs: LANYARD_SKIP_DEPS=1 (do not run install-deps.sh), LANYARD_INSTALL_DEPS_ARGS (its options),
-#        LANYARD_MESON_SETUP_ARGS (extra `meson setup` options, e.g. -Dapp=false),
+#        LANYARD_MESON_SETUP_ARGS (extra `meson setup` options, e.g. -Dapp=false; the reference
+#        docs are built by default, -Ddocs=false turns them off),
 #        LANYARD_BUILD_DIR (default _build).
 set -uo pipefail
 
@@ -25,7 +26,9 @@ if [ "${LANYARD_SKIP_DEPS:-0}" != 1 ]; then
 fi
 
 # shellcheck disable=SC2206
-SETUP_ARGS=(${LANYARD_MESON_SETUP_ARGS:-})
+# The install test checks the installed reference too, so every suite builds it: install-deps.sh
+# brings gi-docgen. A later -Ddocs=false in LANYARD_MESON_SETUP_ARGS wins.
+SETUP_ARGS=(-Ddocs=true ${LANYARD_MESON_SETUP_ARGS:-})
 if [ -f "$BUILD/build.ninja" ] && [ -f "$BUILD/meson-private/coredata.dat" ]; then
   meson setup --reconfigure "${SETUP_ARGS[@]}" "$BUILD" >"$BUILD/run-tests-setup.log" 2>&1 ||
     { cat "$BUILD/run-tests-setup.log" >&2; say "reconfigure failed: wiping $BUILD"; meson setup --wipe "${SETUP_ARGS[@]}" "$BUILD"; } ||
