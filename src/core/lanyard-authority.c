@@ -472,10 +472,11 @@ lanyard_authority_parse (const char  *input,
   else
     origin = g_strdup_printf ("%s://%s:%d", scheme, bracketed, port);
 
-  /* Pasting the discovery URL itself is common: take its prefix. */
+  /* Pasting the discovery URL itself is common: take its prefix. Every
+   * repetition goes, or the result would parse to yet another authority. */
   path = g_string_new (g_uri_get_path (uri));
   strip_trailing_slashes (path);
-  if (has_suffix_ci (path->str, WELL_KNOWN_SUFFIX))
+  while (has_suffix_ci (path->str, WELL_KNOWN_SUFFIX))
     {
       g_string_truncate (path, path->len - strlen (WELL_KNOWN_SUFFIX));
       strip_trailing_slashes (path);

@@ -102,6 +102,11 @@ static const Accepted accepted[] = {
     "https://idp.example.com/realms/demo",
     "https://idp.example.com/realms/demo/.well-known/openid-configuration",
     FALSE, FALSE },
+  /* Found by fuzz-authority: a suffix pasted twice goes twice, so the result parses to itself */
+  { "https://idp.example.com/realms/demo/.well-known/openid-configuration/.well-known/openid-configuration",
+    "https://idp.example.com/realms/demo",
+    "https://idp.example.com/realms/demo/.well-known/openid-configuration",
+    FALSE, FALSE },
   /* Dot segments are resolved as RFC 3986 says */
   { "https://idp.example.com/a/../realms/./demo",
     "https://idp.example.com/realms/demo",
