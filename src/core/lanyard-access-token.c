@@ -81,7 +81,9 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* API scopes only, normalised, sorted, unique. */
+/* API scopes only, normalised, sorted, unique. The scope parameter is
+ * space-delimited (RFC 6749 3.3): an element with spaces is several scopes,
+ * and must be, or a key joined by spaces would read back as other scopes. */
 static GPtrArray *
 api_scopes (const char * const *scopes,
             gboolean            entra)
@@ -90,14 +92,19 @@ api_scopes (const char * const *scopes,
 
   for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
     {
-      g_autofree char *scope = NULL;
+      g_auto(GStrv) words = g_strsplit (scopes[i], " ", -1);
 
-      if (scopes[i][0] == '\0' || lanyard_scope_is_oidc (scopes[i]))
-        continue;
+      for (guint j = 0; words[j] != NULL; j++)
+        {
+          g_autofree char *scope = NULL;
 
-      scope = normalize_scope (scopes[i], entra);
-      if (!g_ptr_array_find_with_equal_func (out, scope, g_str_equal, NULL))
-        g_ptr_array_add (out, g_steal_pointer (&scope));
+          if (words[j][0] == '\0' || lanyard_scope_is_oidc (words[j]))
+            continue;
+
+          scope = normalize_scope (words[j], entra);
+          if (!g_ptr_array_find_with_equal_func (out, scope, g_str_equal, NULL))
+            g_ptr_array_add (out, g_steal_pointer (&scope));
+        }
     }
 
   g_ptr_array_sort (out, compare_strings);
