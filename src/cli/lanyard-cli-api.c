@@ -379,6 +379,7 @@ lanyard_cli_api (int            argc,
 
   call = g_new0 (ApiCall, 1);
   call->run = run;
+  lanyard_cli_trust_ca_file (config->ca_file);
   call->client = lanyard_client_new (config, NULL, NULL, NULL);
   call->msg = g_steal_pointer (&msg);
   call->out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);

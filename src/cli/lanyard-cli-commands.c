@@ -52,6 +52,26 @@ parse_options (int            *argc,
   return TRUE;
 }
 
+void
+lanyard_cli_trust_ca_file (const char *ca_file)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autofree char *path = NULL;
+
+  if (ca_file == NULL || *ca_file == '\0')
+    return;
+
+  /* The library leaves the process default alone (a host program may rely
+   * on it); lanyard-cli is its own host with one provider per run. As the
+   * default, the CA file spares every TLS connection glib-networking's
+   * parse of the system trust store before libsoup sets the client's own.
+   * A file that cannot be read is left to the client, which says so. */
+  path = g_canonicalize_filename (ca_file, NULL);
+  database = g_tls_file_database_new (path, NULL);
+  if (database != NULL)
+    g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
+}
+
 /* Settings precedence: flags, then environment, then GSettings. */
 static LanyardClient *
 client_for (LanyardConfig  *config,
@@ -66,6 +86,7 @@ client_for (LanyardConfig  *config,
       config->ca_file = g_strdup (opt_ca_file);
     }
 
+  lanyard_cli_trust_ca_file (config->ca_file);
   client = lanyard_client_new (config, NULL, browser, &error);
   g_assert (client != NULL);
   return client;

@@ -41,6 +41,8 @@ void            lanyard_cli_run_quit      (LanyardCliRun *run,
 void            lanyard_cli_run_fail      (LanyardCliRun *run,
                                            const GError  *error);
 
+/* Makes @ca_file (from a flag or LANYARD_CA_FILE) the process's default trust. */
+void            lanyard_cli_trust_ca_file (const char    *ca_file);
 int             lanyard_cli_exit_code_for (const GError  *error);
 void            lanyard_cli_print_json    (JsonNode      *node);
 void            lanyard_cli_print_claims  (LanyardAccount *account);
