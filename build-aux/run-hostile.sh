@@ -30,7 +30,7 @@ ASAN_DIR=_build-asan
 TIDY_DIR=_build-tidy
 WERROR_DIR=_build-werror
 LOGS=_build-hostile   # every log of this script
-FUZZ_TARGETS="account-json authority json jwks jws redirect-params redirect-response token-response"
+FUZZ_TARGETS="account-json authority device-authorization json jwks jws redirect-params redirect-response token-response"
 START=$(date +%s)
 mkdir -p "$LOGS"
 
