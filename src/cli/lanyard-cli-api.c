@@ -64,14 +64,61 @@ finish (ApiCall *call,
   api_call_free (call);
 }
 
+/* The app's settings, when its schema is installed and has @key (an older
+ * schema may not): NULL otherwise. */
+static GSettings *
+settings_with_key (const char *key)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL ||
+      (schema = g_settings_schema_source_lookup (source, LANYARD_SETTINGS_SCHEMA_ID, TRUE)) == NULL ||
+      !g_settings_schema_has_key (schema, key))
+    return NULL;
+
+  return g_settings_new (LANYARD_SETTINGS_SCHEMA_ID);
+}
+
+/* Microsoft Graph: graph.microsoft.com, or where LANYARD_GRAPH_URL or the
+ * graph-url setting put it (a national cloud; a test's fake Graph). */
+static gboolean
+is_graph (GUri *uri)
+{
+  const char *env = g_getenv ("LANYARD_GRAPH_URL");
+  g_autofree char *configured = NULL;
+  g_autoptr(GUri) graph = NULL;
+
+  if (g_ascii_strcasecmp (g_uri_get_host (uri), GRAPH_HOST) == 0)
+    return TRUE;
+
+  if (env != NULL && *env != '\0')
+    configured = g_strdup (env);
+  else
+    {
+      g_autoptr(GSettings) settings = settings_with_key ("graph-url");
+
+      if (settings != NULL)
+        configured = g_settings_get_string (settings, "graph-url");
+    }
+
+  if (configured == NULL || *configured == '\0' ||
+      (graph = g_uri_parse (configured, SOUP_HTTP_URI_FLAGS, NULL)) == NULL ||
+      g_uri_get_host (graph) == NULL)
+    return FALSE;
+
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), g_uri_get_scheme (graph)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (uri), g_uri_get_host (graph)) == 0 &&
+         g_uri_get_port (uri) == g_uri_get_port (graph);
+}
+
 /* The default scopes: Graph's User.Read for Graph URLs, else the configured
  * API scopes (LANYARD_API_SCOPES, then the api-scopes setting). */
 static char **
 scopes_for (GUri *uri)
 {
   const char *env = g_getenv ("LANYARD_API_SCOPES");
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
 
   if (opt_scopes != NULL)
     {
@@ -80,17 +127,14 @@ scopes_for (GUri *uri)
       return lanyard_scopes_parse (joined);
     }
 
-  if (g_ascii_strcasecmp (g_uri_get_host (uri), GRAPH_HOST) == 0)
+  if (is_graph (uri))
     return g_strsplit ("User.Read", " ", -1);
 
   if (env != NULL && *env != '\0')
     return lanyard_scopes_parse (env);
 
-  if (source != NULL &&
-      (schema = g_settings_schema_source_lookup (source, LANYARD_SETTINGS_SCHEMA_ID, TRUE)) != NULL &&
-      g_settings_schema_has_key (schema, "api-scopes"))
+  if ((settings = settings_with_key ("api-scopes")) != NULL)
     {
-      g_autoptr(GSettings) settings = g_settings_new (LANYARD_SETTINGS_SCHEMA_ID);
       g_auto(GStrv) configured = g_settings_get_strv (settings, "api-scopes");
 
       if (configured[0] != NULL)

@@ -10,6 +10,11 @@
 // Usage:
 //   node idp.mjs [--port 0] [--host 127.0.0.1] [--issuer-host HOST]
 //                [--tls-cert cert.pem --tls-key key.pem] [--ready-file FILE] [--dev-interactions]
+//                [--issuer-path /TENANT-GUID/v2.0]
+// --issuer-path puts the provider under a path, as Entra's issuers are
+// (`https://login.example/<tenant>/v2.0`): with `/<GUID>/v2.0`, the authority
+// `http://127.0.0.1:PORT/<GUID>` is an Entra-shaped one to Lanyard (discovery at
+// `<authority>v2.0/.well-known/openid-configuration`). The login pages stay at the root.
 // Prints one line `READY {"issuer":...,"port":...}` on stdout once listening (and writes the same
 // JSON to --ready-file, atomically). Port 0 = ephemeral. SIGTERM/SIGINT -> clean exit.
 //
@@ -55,6 +60,7 @@ const { values: opt } = parseArgs({
     'tls-key': { type: 'string' },
     'ready-file': { type: 'string' },
     'dev-interactions': { type: 'boolean', default: false },
+    'issuer-path': { type: 'string', default: '' },
   },
 });
 
@@ -146,7 +152,8 @@ await new Promise((resolve, reject) => {
 });
 const { port } = server.address();
 const issuerHost = opt['issuer-host'] ?? opt.host;
-const issuer = `${useTls ? 'https' : 'http'}://${issuerHost.includes(':') ? `[${issuerHost}]` : issuerHost}:${port}`;
+const issuerPath = opt['issuer-path'].replace(/\/+$/, '');
+const issuer = `${useTls ? 'https' : 'http'}://${issuerHost.includes(':') ? `[${issuerHost}]` : issuerHost}:${port}${issuerPath}`;
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 const clientId = env.IDP_CLIENT_ID || 'dev.lanyard.Lanyard.Test';
@@ -160,6 +167,9 @@ const AT_TTL = num(env.IDP_AT_TTL, 3600);
 const RESOURCES = {
   'https://api-a.lanyard.test/': ['api-a:read', 'api-a:write'],
   'https://api-b.lanyard.test/': ['api-b:read'],
+  // Microsoft Graph's resource, for a fake Graph (resource-server.mjs --audience
+  // https://graph.microsoft.com/): User.Read names it, as at Entra.
+  'https://graph.microsoft.com/': ['User.Read'],
 };
 const resourcesFor = (scope) => Object.keys(RESOURCES)
   .filter((r) => String(scope ?? '').split(' ').some((s) => RESOURCES[r].includes(s)));
@@ -216,7 +226,11 @@ const configuration = {
     resourceIndicators: {
       enabled: true,
       defaultResource,
-      useGrantedResource: async () => true,
+      // A refresh whose scopes name no API (`openid profile`) gets the provider's own token,
+      // the one its userinfo endpoint takes; one naming an API, or a code redemption (no
+      // scope parameter), that API's.
+      useGrantedResource: async (ctx) => ctx.oidc.params?.scope === undefined
+        || resourcesFor(ctx.oidc.params.scope).length > 0,
       getResourceServerInfo: async (ctx, resource) => {
         if (!RESOURCES[resource]) throw new errors.InvalidTarget();
         return {
@@ -291,7 +305,8 @@ if (secretsLog) {
 
 // ---- offline_access without prompt=consent: oidc-provider silently drops it (and so issues no
 // refresh token); Entra does issue one. Add `consent` to the prompt of such requests.
-const authPath = new URL(provider.urlFor('authorization')).pathname;
+// (the paths as the middleware sees them: without --issuer-path)
+const authPath = new URL(provider.urlFor('authorization')).pathname.slice(issuerPath.length);
 if (env.IDP_KEEP_OFFLINE_ACCESS !== '0') {
   provider.use(async (ctx, next) => {
     if (ctx.path === authPath && ctx.method === 'GET') {
@@ -309,7 +324,7 @@ if (env.IDP_KEEP_OFFLINE_ACCESS !== '0') {
 
 // The same for the device authorization request (RFC 8628), whose parameters come in a form
 // body: read it here and hand oidc-provider the parsed form.
-const deviceAuthPath = new URL(provider.urlFor('device_authorization')).pathname;
+const deviceAuthPath = new URL(provider.urlFor('device_authorization')).pathname.slice(issuerPath.length);
 if (env.IDP_KEEP_OFFLINE_ACCESS !== '0') {
   provider.use(async (ctx, next) => {
     if (ctx.path === deviceAuthPath && ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
@@ -392,7 +407,16 @@ if (!opt['dev-interactions']) {
   });
 }
 
-handler = provider.callback();
+const callback = provider.callback();
+// Mounted under --issuer-path as Express would: oidc-provider takes the mount path from
+// originalUrl. Everything else (the login pages) is served from the root as before.
+handler = !issuerPath ? callback : (req, res) => {
+  if (req.url === issuerPath || req.url.startsWith(`${issuerPath}/`) || req.url.startsWith(`${issuerPath}?`)) {
+    req.originalUrl = req.url;
+    req.url = req.url.slice(issuerPath.length) || '/';
+  }
+  return callback(req, res);
+};
 
 const ready = { issuer, port, tls: useTls, client_id: clientId, redirect_uris: redirectUris, pid: process.pid };
 if (opt['ready-file']) {

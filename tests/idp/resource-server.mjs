@@ -18,7 +18,10 @@
 //   GET  /claims-challenge        [read]  401 insufficient_claims with a claims challenge
 //   GET  /redirect-same           [read]  302 to /me on this origin
 //   GET  /redirect-other?port=P   [read]  302 to http://127.0.0.1:P/me (another origin)
-//   Graph-shaped (any valid token): GET /v1.0/me → {displayName, mail, id, ...}
+//   Graph-shaped [User.Read]: GET /v1.0/me → {displayName, mail, id, ...} as Graph answers it,
+//     a 401 / 403 in Graph's error shape ({"error":{"code","message"}}) otherwise; run it with
+//     --audience https://graph.microsoft.com/ to be a fake Graph. $RS_GRAPH_ME (JSON) is merged
+//     into the answer (a test's hostile or missing fields).
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -57,10 +60,14 @@ async function verify(req, res, need) {
   try {
     const { payload } = await jwtVerify(m[1], jwks, { issuer: opt.issuer, audience: opt.audience });
     const scopes = String(payload.scope ?? '').split(' ');
-    if (need && !scopes.some((s) => s.endsWith(`:${need}`))) {
+    if (need && !scopes.includes(need) && !scopes.some((s) => s.endsWith(`:${need}`))) {
       res.statusCode = 403;
       res.setHeader('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${need}"`);
-      res.end();
+      if (need === 'User.Read') {
+        // Graph says why in its own shape.
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } }));
+      } else res.end();
       return null;
     }
     return { token: m[1], payload };
@@ -79,8 +86,22 @@ const server = createServer(async (req, res) => {
   const path = url.pathname;
 
   if (path === '/v1.0/me') {
-    const ok = await verify(req, res, null); if (!ok) return;
-    json(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', displayName: 'Alice Example', mail: 'alice@example.test', id: ok.payload.sub, userPrincipalName: `${ok.payload.sub}@example.test` });
+    const ok = await verify(req, res, 'User.Read'); if (!ok) return;
+    json(200, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
+      businessPhones: ['+1 425 555 0109'],
+      displayName: 'Alice Example',
+      givenName: 'Alice',
+      jobTitle: 'Identity Tester',
+      mail: 'alice@example.test',
+      mobilePhone: null,
+      officeLocation: '18/2111',
+      preferredLanguage: 'en-US',
+      surname: 'Example',
+      userPrincipalName: `${ok.payload.sub}@example.test`,
+      id: ok.payload.sub,
+      ...JSON.parse(process.env.RS_GRAPH_ME ?? '{}'),
+    });
     return;
   }
   const need = req.method === 'POST' ? 'write' : 'read';
