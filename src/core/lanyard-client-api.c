@@ -348,3 +348,83 @@ lanyard_client_send_authorized_get_claims (GAsyncResult *result)
 {
   return g_object_get_data (G_OBJECT (result), "lanyard-claims");
 }
+
+static void
+userinfo_provider_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(LanyardProvider) provider = NULL;
+  GError *error = NULL;
+  const char *endpoint;
+
+  provider = lanyard_client_load_provider_finish (LANYARD_CLIENT (source), result, &error);
+  if (provider == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  endpoint = lanyard_provider_get_userinfo_endpoint (provider);
+  if (endpoint == NULL)
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                               _("The provider has no userinfo endpoint"));
+      return;
+    }
+
+  g_task_return_pointer (task, g_strdup (endpoint), g_free);
+}
+
+/**
+ * lanyard_client_get_userinfo_endpoint_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the endpoint
+ * @user_data: data for @callback
+ *
+ * The provider's userinfo endpoint (OpenID Connect Core 1.0 §5.3), from its
+ * discovery document (fetched, or from the discovery cache when fresh):
+ * where lanyard_client_send_authorized_async() can ask what the provider
+ * knows about the account.
+ */
+void
+lanyard_client_get_userinfo_endpoint_async (LanyardClient       *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lanyard_client_get_userinfo_endpoint_async);
+
+  lanyard_client_load_provider_async (self, lanyard_client_get_config (self)->authority,
+                                      cancellable, userinfo_provider_cb, task);
+}
+
+/**
+ * lanyard_client_get_userinfo_endpoint_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors are those of discovery, and %LANYARD_ERROR_CONFIGURATION when the
+ * provider advertises no (acceptable) userinfo endpoint.
+ *
+ * Returns: (transfer full): the endpoint's URL, %NULL on error
+ */
+char *
+lanyard_client_get_userinfo_endpoint_finish (LanyardClient  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_get_userinfo_endpoint_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

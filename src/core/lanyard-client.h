@@ -168,6 +168,14 @@ GInputStream       *lanyard_client_send_authorized_finish (LanyardClient       *
                                                            GError             **error);
 const char         *lanyard_client_send_authorized_get_claims (GAsyncResult    *result);
 
+void                lanyard_client_get_userinfo_endpoint_async  (LanyardClient       *self,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+char               *lanyard_client_get_userinfo_endpoint_finish (LanyardClient       *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
+
 /* As lanyard_client_acquire_token_async(), returning the account (whose
  * lanyard_account_get_access_token() is then the most recently added token,
  * not necessarily the one for @scopes: use the above for that). */

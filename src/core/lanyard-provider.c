@@ -38,6 +38,7 @@ struct _LanyardProvider
   char             *end_session_endpoint;
   char             *revocation_endpoint;
   char             *device_authorization_endpoint;
+  char             *userinfo_endpoint;
   guint             form_post : 1;
   guint             iss_parameter : 1;
   guint             prompt_create : 1;
@@ -65,6 +66,7 @@ lanyard_provider_finalize (GObject *object)
   g_clear_pointer (&self->end_session_endpoint, g_free);
   g_clear_pointer (&self->revocation_endpoint, g_free);
   g_clear_pointer (&self->device_authorization_endpoint, g_free);
+  g_clear_pointer (&self->userinfo_endpoint, g_free);
   g_clear_pointer (&self->jwks, lanyard_jwks_unref);
 
   G_OBJECT_CLASS (lanyard_provider_parent_class)->finalize (object);
@@ -297,6 +299,16 @@ lanyard_provider_new_from_data (LanyardAuthority  *authority,
       !take_endpoint (object, "device_authorization_endpoint", FALSE, authority,
                       &self->device_authorization_endpoint, error))
     return NULL;
+
+  /* Only ever called to show a person what it says: a bad one is left out
+   * rather than failing every sign-in. */
+  {
+    g_autoptr(GError) userinfo_error = NULL;
+
+    if (!take_endpoint (object, "userinfo_endpoint", FALSE, authority,
+                        &self->userinfo_endpoint, &userinfo_error))
+      g_debug ("Not using the userinfo endpoint: %s", userinfo_error->message);
+  }
 
   /* Entra serves the device code grant at a fixed path of every authority,
    * whether or not its discovery document says so; other providers only
@@ -743,6 +755,13 @@ lanyard_provider_get_device_authorization_endpoint (LanyardProvider *self)
 {
   g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
   return self->device_authorization_endpoint;
+}
+
+const char *
+lanyard_provider_get_userinfo_endpoint (LanyardProvider *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PROVIDER (self), NULL);
+  return self->userinfo_endpoint;
 }
 
 gboolean

@@ -49,6 +49,8 @@ const char       *lanyard_provider_get_token_endpoint         (LanyardProvider *
 const char       *lanyard_provider_get_jwks_uri               (LanyardProvider *self);
 /* NULL when not advertised; Entra's logout URL is derived from the authority then */
 const char       *lanyard_provider_get_end_session_endpoint   (LanyardProvider *self);
+/* OpenID Connect Core 5.3; NULL when the provider has none. */
+const char       *lanyard_provider_get_userinfo_endpoint      (LanyardProvider *self);
 const char       *lanyard_provider_get_revocation_endpoint    (LanyardProvider *self);
 /* RFC 8628: from discovery; for Entra authorities <authority>oauth2/v2.0/devicecode
  * when discovery does not say. NULL when the provider does not offer it. */

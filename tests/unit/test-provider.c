@@ -250,6 +250,7 @@ test_parse_minimal (void)
   /* Optional members absent or of the wrong type count as not offered. */
   g_assert_null (lanyard_provider_get_revocation_endpoint (provider));
   g_assert_null (lanyard_provider_get_end_session_endpoint (provider));
+  g_assert_null (lanyard_provider_get_userinfo_endpoint (provider));
   g_assert_false (lanyard_provider_supports_form_post (provider));
   g_assert_false (lanyard_provider_requires_iss_parameter (provider));
 }
@@ -269,6 +270,8 @@ test_parse_entra (void)
                    "https://" GUID ".ciamlogin.com/" GUID "/v2.0");
   g_assert_cmpstr (lanyard_provider_get_end_session_endpoint (provider), ==,
                    "https://contoso.ciamlogin.com/" GUID "/oauth2/v2.0/logout");
+  g_assert_cmpstr (lanyard_provider_get_userinfo_endpoint (provider), ==,
+                   "https://graph.microsoft.com/oidc/userinfo");
   g_assert_null (lanyard_provider_get_revocation_endpoint (provider));
   g_assert_true (lanyard_provider_supports_form_post (provider));
   g_assert_false (lanyard_provider_requires_iss_parameter (provider));
@@ -371,6 +374,25 @@ test_http_endpoints (void)
       g_assert_nonnull (strstr (error->message, members[i]));
       g_clear_error (&error);
     }
+
+  /* Userinfo is only ever shown to a person: a bad one is left out, and
+   * the provider still signs in. */
+  {
+    g_autofree char *json = generic_discovery ("https://idp.example.com", "https://idp.example.com");
+    g_autoptr(GString) edited = g_string_new (json);
+
+    g_string_replace (edited, "\"issuer\":", "\"userinfo_endpoint\":\"http://idp.example.com/me\",\"issuer\":", 1);
+    provider = from_data ("https://idp.example.com", edited->str, &error);
+    g_assert_no_error (error);
+    g_assert_null (lanyard_provider_get_userinfo_endpoint (provider));
+    g_clear_object (&provider);
+
+    g_string_replace (edited, "http://idp.example.com/me", "https://idp.example.com/me", 1);
+    provider = from_data ("https://idp.example.com", edited->str, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (lanyard_provider_get_userinfo_endpoint (provider), ==, "https://idp.example.com/me");
+    g_clear_object (&provider);
+  }
 
   /* A provider on this computer may use plain http… */
   provider = from_data ("http://127.0.0.1:8080", loopback, &error);
