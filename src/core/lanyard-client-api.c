@@ -10,6 +10,7 @@
 
 #include "lanyard-client-private.h"
 #include "lanyard-error.h"
+#include "lanyard-http.h"
 #include "lanyard-i18n-private.h"
 
 /* Same-origin redirects followed (with the token) before giving up. */
@@ -139,7 +140,8 @@ sent_cb (GObject      *source,
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
     {
-      g_task_return_error (task, lanyard_error_from_gerror (error));
+      /* "Nothing answers at HOST", as for the provider, not GIO's words. */
+      g_task_return_error (task, lanyard_http_api_error (SOUP_SESSION (source), data->msg, error));
       return;
     }
 

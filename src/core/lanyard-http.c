@@ -125,7 +125,8 @@ describe_tls_errors (GTlsCertificateFlags flags)
 static GError *
 map_transport_error (SoupSession *session,
                      SendData    *data,
-                     GError      *error)
+                     GError      *error,
+                     gboolean     api)
 {
   const char *host = message_host (data->msg);
   g_autoptr(GError) mapped = NULL;
@@ -145,10 +146,15 @@ map_transport_error (SoupSession *session,
   /* GIO's own words repeat the host ("Could not connect to HOST: …"): say
    * what the common failures mean instead. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
-                          /* Translators: %s is a host name or address */
-                          _("Nothing answers at %s: the provider may be down, or the address may be wrong"),
-                          host);
+    result = api
+      ? g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                     /* Translators: %s is a host name or address */
+                     _("Nothing answers at %s: the API may be down, or the address may be wrong"),
+                     host)
+      : g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
+                     /* Translators: %s is a host name or address */
+                     _("Nothing answers at %s: the provider may be down, or the address may be wrong"),
+                     host);
   else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
     result = g_error_new (LANYARD_ERROR, LANYARD_ERROR_NETWORK,
                           _("There is no host named %s: check the address, or your network connection"),
@@ -218,6 +224,16 @@ map_transport_error (SoupSession *session,
     }
 
   return result;
+}
+
+GError *
+lanyard_http_api_error (SoupSession *session,
+                        SoupMessage *msg,
+                        GError      *error)
+{
+  SendData data = { .msg = msg };
+
+  return map_transport_error (session, &data, error, TRUE);
 }
 
 static gboolean
@@ -310,7 +326,7 @@ read_chunk_cb (GObject      *object,
   if (chunk == NULL)
     {
       g_task_return_error (task, map_transport_error (g_task_get_source_object (task),
-                                                      data, error));
+                                                      data, error, FALSE));
       return;
     }
 
@@ -368,7 +384,7 @@ send_cb (GObject      *object,
   data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (data->stream == NULL)
     {
-      g_task_return_error (task, map_transport_error (SOUP_SESSION (object), data, error));
+      g_task_return_error (task, map_transport_error (SOUP_SESSION (object), data, error, FALSE));
       return;
     }
 

@@ -49,6 +49,12 @@ LanyardHttpResponse *lanyard_http_send_finish (SoupSession         *session,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* The same words for a transport error of @msg sent to an API (by
+ * lanyard_client_send_authorized_async()): takes @error. */
+GError              *lanyard_http_api_error   (SoupSession         *session,
+                                               SoupMessage         *msg,
+                                               GError              *error);
+
 /* Parses a body that must be one JSON object (duplicate keys refused).
  * Errors are LANYARD_ERROR_INVALID_RESPONSE naming @what ("discovery document"). */
 JsonObject          *lanyard_json_object_from_bytes (GBytes      *bytes,
