@@ -30,6 +30,15 @@ struct _LanyardDevicePage
   guint              countdown_id;
 };
 
+enum {
+  PROP_0,
+  PROP_CODE,
+  PROP_EXPIRED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 G_DEFINE_FINAL_TYPE (LanyardDevicePage, lanyard_device_page, ADW_TYPE_BIN)
 
 static void
@@ -71,27 +80,28 @@ stop_countdown (LanyardDevicePage *self)
 }
 
 void
-lanyard_device_page_reset (LanyardDevicePage *self)
-{
-  g_return_if_fail (LANYARD_IS_DEVICE_PAGE (self));
-
-  stop_countdown (self);
-  g_clear_object (&self->code);
-  gtk_image_clear (self->qr_image);
-  set_visible_page (self, "loading");
-}
-
-void
 lanyard_device_page_set_code (LanyardDevicePage *self,
                               LanyardDeviceCode *code)
 {
   g_autoptr(LanyardQrPaintable) qr = NULL;
 
   g_return_if_fail (LANYARD_IS_DEVICE_PAGE (self));
-  g_return_if_fail (LANYARD_IS_DEVICE_CODE (code));
+  g_return_if_fail (code == NULL || LANYARD_IS_DEVICE_CODE (code));
+
+  /* Kept on the expired page until a new code replaces it. */
+  if (code == self->code)
+    return;
 
   stop_countdown (self);
   g_set_object (&self->code, code);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CODE]);
+
+  if (code == NULL)
+    {
+      gtk_image_clear (self->qr_image);
+      set_visible_page (self, "loading");
+      return;
+    }
 
   qr = lanyard_qr_paintable_new (lanyard_device_code_get_qr_uri (code));
   gtk_image_set_from_paintable (self->qr_image, GDK_PAINTABLE (qr));
@@ -116,13 +126,61 @@ lanyard_device_page_get_code (LanyardDevicePage *self)
 }
 
 void
-lanyard_device_page_set_expired (LanyardDevicePage *self)
+lanyard_device_page_set_expired (LanyardDevicePage *self,
+                                 gboolean           expired)
 {
   g_return_if_fail (LANYARD_IS_DEVICE_PAGE (self));
+
+  /* Not expired any more: a new code is on its way (set_code shows it). */
+  if (!expired)
+    return;
 
   stop_countdown (self);
   set_visible_page (self, "expired");
   gtk_widget_grab_focus (GTK_WIDGET (self->new_code_button));
+}
+
+static void
+lanyard_device_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  LanyardDevicePage *self = LANYARD_DEVICE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CODE:
+      g_value_set_object (value, self->code);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Written by the window's bindings to the session. */
+static void
+lanyard_device_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  LanyardDevicePage *self = LANYARD_DEVICE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CODE:
+      lanyard_device_page_set_code (self, g_value_get_object (value));
+      break;
+
+    case PROP_EXPIRED:
+      lanyard_device_page_set_expired (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -146,6 +204,21 @@ lanyard_device_page_class_init (LanyardDevicePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lanyard_device_page_dispose;
+  object_class->get_property = lanyard_device_page_get_property;
+  object_class->set_property = lanyard_device_page_set_property;
+
+  /* The code to show; NULL while it is asked for. */
+  properties[PROP_CODE] =
+    g_param_spec_object ("code", NULL, NULL,
+                         LANYARD_TYPE_DEVICE_CODE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* It ran out: offer a new one. */
+  properties[PROP_EXPIRED] =
+    g_param_spec_boolean ("expired", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-device-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardDevicePage, stack);

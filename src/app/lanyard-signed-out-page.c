@@ -31,6 +31,7 @@ enum {
   PROP_PROVIDER,
   PROP_SIGN_UP_OFFERED,
   PROP_KEYRING_LOCKED,
+  PROP_DEVICE_SIGN_IN,
   N_PROPS
 };
 
@@ -92,6 +93,10 @@ lanyard_signed_out_page_get_property (GObject    *object,
       g_value_set_boolean (value, gtk_widget_get_visible (self->keyring_box));
       break;
 
+    case PROP_DEVICE_SIGN_IN:
+      g_value_set_boolean (value, gtk_widget_get_visible (GTK_WIDGET (self->device_button)));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -117,6 +122,10 @@ lanyard_signed_out_page_set_property (GObject      *object,
 
     case PROP_KEYRING_LOCKED:
       gtk_widget_set_visible (self->keyring_box, g_value_get_boolean (value));
+      break;
+
+    case PROP_DEVICE_SIGN_IN:
+      gtk_widget_set_visible (GTK_WIDGET (self->device_button), g_value_get_boolean (value));
       break;
 
     default:
@@ -175,6 +184,13 @@ lanyard_signed_out_page_class_init (LanyardSignedOutPageClass *klass)
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
+  /* Offered only where the provider has a device authorization endpoint
+   * (and nothing runs). */
+  properties[PROP_DEVICE_SIGN_IN] =
+    g_param_spec_boolean ("device-sign-in", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-signed-out-page.ui");
@@ -209,14 +225,4 @@ lanyard_signed_out_page_set_provider (LanyardSignedOutPage *self,
   self->provider = g_strdup (provider);
   update_description (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER]);
-}
-
-/* Offered only where the provider has a device authorization endpoint. */
-void
-lanyard_signed_out_page_set_device_sign_in (LanyardSignedOutPage *self,
-                                            gboolean              available)
-{
-  g_return_if_fail (LANYARD_IS_SIGNED_OUT_PAGE (self));
-
-  gtk_widget_set_visible (GTK_WIDGET (self->device_button), available);
 }

@@ -16,7 +16,5 @@ G_DECLARE_FINAL_TYPE (LanyardSignedOutPage, lanyard_signed_out_page, LANYARD, SI
 /* @provider: the host people sign in at, shown in the description (nullable). */
 void lanyard_signed_out_page_set_provider (LanyardSignedOutPage *self,
                                            const char           *provider);
-void lanyard_signed_out_page_set_device_sign_in (LanyardSignedOutPage *self,
-                                                 gboolean              available);
 
 G_END_DECLS

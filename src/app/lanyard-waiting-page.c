@@ -25,6 +25,7 @@ struct _LanyardWaitingPage
   GtkWidget  *link_frame;
   GtkLabel   *link_label;
   GtkButton  *cancel_button;
+  GtkButton  *copy_button;
 
   char       *uri;
   guint       sign_up : 1;
@@ -35,6 +36,8 @@ struct _LanyardWaitingPage
 enum {
   PROP_0,
   PROP_URI,
+  PROP_BROWSER_ERROR,
+  PROP_SIGN_UP,
   N_PROPS
 };
 
@@ -77,6 +80,38 @@ lanyard_waiting_page_get_property (GObject    *object,
       g_value_set_string (value, self->uri);
       break;
 
+    case PROP_SIGN_UP:
+      g_value_set_boolean (value, self->sign_up);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Written by the window's bindings to the session's sign-in. */
+static void
+lanyard_waiting_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  LanyardWaitingPage *self = LANYARD_WAITING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      lanyard_waiting_page_set_uri (self, g_value_get_string (value));
+      break;
+
+    case PROP_BROWSER_ERROR:
+      lanyard_waiting_page_set_browser_error (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_SIGN_UP:
+      lanyard_waiting_page_set_sign_up (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -109,6 +144,7 @@ lanyard_waiting_page_class_init (LanyardWaitingPageClass *klass)
   object_class->dispose = lanyard_waiting_page_dispose;
   object_class->finalize = lanyard_waiting_page_finalize;
   object_class->get_property = lanyard_waiting_page_get_property;
+  object_class->set_property = lanyard_waiting_page_set_property;
 
   widget_class->map = lanyard_waiting_page_map;
   widget_class->unmap = lanyard_waiting_page_unmap;
@@ -116,7 +152,16 @@ lanyard_waiting_page_class_init (LanyardWaitingPageClass *klass)
   properties[PROP_URI] =
     g_param_spec_string ("uri", NULL, NULL,
                          NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* Why the browser did not open: the page then shows the link. NULL: it did. */
+  properties[PROP_BROWSER_ERROR] =
+    g_param_spec_boxed ("browser-error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        (G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SIGN_UP] =
+    g_param_spec_boolean ("sign-up", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -127,18 +172,20 @@ lanyard_waiting_page_class_init (LanyardWaitingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, link_frame);
   gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, link_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWaitingPage, copy_button);
 }
 
 static void
 lanyard_waiting_page_init (LanyardWaitingPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), FALSE);
   lanyard_a11y_fix_mnemonics (GTK_WIDGET (self));
   /* Cancel is enabled only once the window is waiting: the ::map grab alone
    * did not take, leaving the focus on an unnamed scrolled window. */
   lanyard_a11y_focus_on_map (GTK_WIDGET (self), GTK_WIDGET (self->cancel_button));
   self->time_limit = LANYARD_LOOPBACK_DEFAULT_TIMEOUT_SECONDS;
-  lanyard_waiting_page_reset (self, FALSE);
+  lanyard_waiting_page_set_browser_error (self, NULL);
 }
 
 /* What to do, and for how long Lanyard waits (the limit was never said). */
@@ -162,18 +209,18 @@ update_description (LanyardWaitingPage *self)
 }
 
 void
-lanyard_waiting_page_reset (LanyardWaitingPage *self,
-                            gboolean            sign_up)
+lanyard_waiting_page_set_sign_up (LanyardWaitingPage *self,
+                                  gboolean            sign_up)
 {
   g_return_if_fail (LANYARD_IS_WAITING_PAGE (self));
 
-  self->sign_up = !!sign_up;
-  self->browser_failed = FALSE;
-  lanyard_waiting_page_set_uri (self, NULL);
+  if (self->sign_up == !!sign_up)
+    return;
 
-  gtk_label_set_text (self->title_label, _("Continue in Your Browser"));
-  update_description (self);
-  gtk_widget_set_visible (self->link_frame, FALSE);
+  self->sign_up = !!sign_up;
+  if (!self->browser_failed)
+    update_description (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_UP]);
 }
 
 void
@@ -207,6 +254,14 @@ lanyard_waiting_page_set_uri (LanyardWaitingPage *self,
   g_free (self->uri);
   self->uri = g_strdup (uri);
   gtk_label_set_text (self->link_label, uri ? uri : "");
+  /* Copied as it is, by the window (which says so). Its action wants a
+   * string: none without a link. */
+  if (uri != NULL)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->copy_button),
+                                            g_variant_new_string (uri));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button),
+                                  uri ? "win.copy-text" : NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), uri != NULL);
   gtk_widget_set_visible (self->link_frame, self->browser_failed && uri != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URI]);
 }
@@ -220,11 +275,19 @@ lanyard_waiting_page_set_browser_error (LanyardWaitingPage *self,
 
   g_return_if_fail (LANYARD_IS_WAITING_PAGE (self));
 
-  reason = error ? lanyard_error_to_text (error) : g_strdup (_("Could not open your web browser"));
+  self->browser_failed = error != NULL;
+  if (error == NULL)
+    {
+      gtk_label_set_text (self->title_label, _("Continue in Your Browser"));
+      update_description (self);
+      gtk_widget_set_visible (self->link_frame, FALSE);
+      return;
+    }
+
+  reason = lanyard_error_to_text (error);
   description = g_strdup_printf ("%s\n\n%s", reason,
                                  _("Open this link in a web browser on this computer to continue:"));
 
-  self->browser_failed = TRUE;
   gtk_label_set_text (self->title_label, _("Open the Link in Your Browser"));
   gtk_label_set_text (self->description_label, description);
   gtk_widget_set_visible (self->link_frame, self->uri != NULL);

@@ -122,11 +122,8 @@ state_changed_cb (LanyardWindow  *self,
       lanyard_setup_page_set_values (self->setup_page, config->authority, config->client_id);
     }
   else if (state == LANYARD_SESSION_STATE_WAITING)
-    {
-      lanyard_waiting_page_reset (self->waiting_page, lanyard_session_get_signing_up (session));
-      lanyard_waiting_page_set_time_limit (self->waiting_page,
-                                           lanyard_session_get_config (session)->timeout_seconds);
-    }
+    lanyard_waiting_page_set_time_limit (self->waiting_page,
+                                         lanyard_session_get_config (session)->timeout_seconds);
 
   /* Acting on the account makes what a keyring toast said stale. */
   if (state == LANYARD_SESSION_STATE_WAITING || state == LANYARD_SESSION_STATE_DEVICE)
@@ -152,44 +149,9 @@ busy_changed_cb (LanyardWindow  *self,
                  GParamSpec     *pspec,
                  LanyardSession *session)
 {
-  gboolean busy = lanyard_session_get_busy (session);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
-  gtk_spinner_set_spinning (self->busy_spinner, busy);
-
-  if (busy)
+  /* Acting on the account makes what a keyring toast said stale. */
+  if (lanyard_session_get_busy (session))
     dismiss_keyring_toast (self);
-}
-
-static void
-provider_changed_cb (LanyardWindow  *self,
-                     GParamSpec     *pspec,
-                     LanyardSession *session)
-{
-  const char *host = lanyard_session_get_provider_name (session);
-
-  adw_window_title_set_subtitle (self->window_title, host ? host : "");
-  lanyard_signed_out_page_set_provider (self->signed_out_page, host);
-}
-
-static void
-account_changed_cb (LanyardWindow  *self,
-                    GParamSpec     *pspec,
-                    LanyardSession *session)
-{
-  lanyard_account_page_set_account (self->account_page, lanyard_session_get_account (session));
-}
-
-static void
-sign_in_uri_changed_cb (LanyardWindow  *self,
-                        GParamSpec     *pspec,
-                        LanyardSession *session)
-{
-  const char *uri = lanyard_session_get_sign_in_uri (session);
-
-  if (uri != NULL)
-    lanyard_waiting_page_set_uri (self->waiting_page, uri);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-link", uri != NULL);
 }
 
 static void
@@ -197,48 +159,9 @@ browser_error_changed_cb (LanyardWindow  *self,
                           GParamSpec     *pspec,
                           LanyardSession *session)
 {
-  const GError *error = lanyard_session_get_browser_error (session);
-
-  if (error == NULL)
-    return;
-
-  lanyard_waiting_page_set_browser_error (self->waiting_page, error);
-  /* The person has to act in this window now. */
-  gtk_window_present (GTK_WINDOW (self));
-}
-
-static void
-device_code_changed_cb (LanyardWindow  *self,
-                        GParamSpec     *pspec,
-                        LanyardSession *session)
-{
-  LanyardDeviceCode *code = lanyard_session_get_device_code (session);
-
-  if (code == NULL)
-    lanyard_device_page_reset (self->device_page);
-  else if (code != lanyard_device_page_get_code (self->device_page))
-    lanyard_device_page_set_code (self->device_page, code);
-}
-
-static void
-device_expired_changed_cb (LanyardWindow  *self,
-                           GParamSpec     *pspec,
-                           LanyardSession *session)
-{
-  if (lanyard_session_get_device_expired (session))
-    lanyard_device_page_set_expired (self->device_page);
-}
-
-static void
-can_sign_in_device_changed_cb (LanyardWindow  *self,
-                               GParamSpec     *pspec,
-                               LanyardSession *session)
-{
-  gboolean can = FALSE;
-
-  /* Offered where the provider has a device endpoint (and nothing runs). */
-  g_object_get (session, "can-sign-in-device", &can, NULL);
-  lanyard_signed_out_page_set_device_sign_in (self->signed_out_page, can);
+  /* The person has to act in this window now (the page shows the link). */
+  if (lanyard_session_get_browser_error (session) != NULL)
+    gtk_window_present (GTK_WINDOW (self));
 }
 
 static void
@@ -261,18 +184,6 @@ copy_text (LanyardWindow *self,
 
   lanyard_toast_fit (toast, GTK_WIDGET (self));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-copy_link_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  LanyardWindow *self = LANYARD_WINDOW (widget);
-  const char *uri = lanyard_session_get_sign_in_uri (self->session);
-
-  if (uri != NULL)
-    copy_text (self, uri);
 }
 
 static void
@@ -308,19 +219,35 @@ lanyard_window_constructed (GObject *object)
 {
   LanyardWindow *self = (LanyardWindow *)object;
   GSettings *settings;
+  /* The view follows the session: what a page shows is bound to it. */
   static const struct {
     const char *property;
-    GCallback   callback;
+    gsize       widget;   /* the template child's offset */
+    const char *widget_property;
+  } bindings[] = {
+    { "busy", G_STRUCT_OFFSET (LanyardWindow, busy_spinner), "visible" },
+    { "busy", G_STRUCT_OFFSET (LanyardWindow, busy_spinner), "spinning" },
+    { "provider-name", G_STRUCT_OFFSET (LanyardWindow, window_title), "subtitle" },
+    { "provider-name", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "provider" },
+    { "supports-sign-up", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "sign-up-offered" },
+    { "keyring-locked", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "keyring-locked" },
+    { "can-sign-in-device", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "device-sign-in" },
+    { "sign-in-uri", G_STRUCT_OFFSET (LanyardWindow, waiting_page), "uri" },
+    { "browser-error", G_STRUCT_OFFSET (LanyardWindow, waiting_page), "browser-error" },
+    { "signing-up", G_STRUCT_OFFSET (LanyardWindow, waiting_page), "sign-up" },
+    { "device-code", G_STRUCT_OFFSET (LanyardWindow, device_page), "code" },
+    { "device-expired", G_STRUCT_OFFSET (LanyardWindow, device_page), "expired" },
+    /* Notified again for the same account when its tokens change. */
+    { "account", G_STRUCT_OFFSET (LanyardWindow, account_page), "account" },
+  };
+  /* What is not a property of a page. */
+  static const struct {
+    const char *signal;
+    void      (*callback) (LanyardWindow *, GParamSpec *, LanyardSession *);
   } follow[] = {
-    { "notify::state", G_CALLBACK (state_changed_cb) },
-    { "notify::busy", G_CALLBACK (busy_changed_cb) },
-    { "notify::provider-name", G_CALLBACK (provider_changed_cb) },
-    { "notify::account", G_CALLBACK (account_changed_cb) },
-    { "notify::sign-in-uri", G_CALLBACK (sign_in_uri_changed_cb) },
-    { "notify::browser-error", G_CALLBACK (browser_error_changed_cb) },
-    { "notify::device-code", G_CALLBACK (device_code_changed_cb) },
-    { "notify::device-expired", G_CALLBACK (device_expired_changed_cb) },
-    { "notify::can-sign-in-device", G_CALLBACK (can_sign_in_device_changed_cb) },
+    { "notify::state", state_changed_cb },
+    { "notify::busy", busy_changed_cb },
+    { "notify::browser-error", browser_error_changed_cb },
   };
 
   G_OBJECT_CLASS (lanyard_window_parent_class)->constructed (object);
@@ -336,17 +263,18 @@ lanyard_window_constructed (GObject *object)
                                  g_settings_get_int (settings, "window-height"));
 
   adw_header_bar_pack_start (self->header_bar, lanyard_account_menu_new (self->session));
-  g_object_bind_property (self->session, "supports-sign-up",
-                          self->signed_out_page, "sign-up-offered", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->session, "keyring-locked",
-                          self->signed_out_page, "keyring-locked", G_BINDING_SYNC_CREATE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    g_object_bind_property (self->session, bindings[i].property,
+                            G_STRUCT_MEMBER (GObject *, self, bindings[i].widget),
+                            bindings[i].widget_property, G_BINDING_SYNC_CREATE);
 
   self->state = LANYARD_SESSION_STATE_LOADING;
   for (guint i = 0; i < G_N_ELEMENTS (follow); i++)
     {
-      g_signal_connect_object (self->session, follow[i].property, follow[i].callback,
+      g_signal_connect_object (self->session, follow[i].signal, G_CALLBACK (follow[i].callback),
                                self, G_CONNECT_SWAPPED);
-      ((void (*) (LanyardWindow *, GParamSpec *, LanyardSession *)) follow[i].callback) (self, NULL, self->session);
+      follow[i].callback (self, NULL, self->session);
     }
   g_signal_connect_object (self->session, "message", G_CALLBACK (message_cb),
                            self, G_CONNECT_SWAPPED);
@@ -445,7 +373,6 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, account_page);
   gtk_widget_class_bind_template_callback (widget_class, setup_submitted_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.copy-link", NULL, copy_link_action);
   gtk_widget_class_install_action (widget_class, "win.copy-text", "s", copy_text_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
@@ -456,7 +383,6 @@ static void
 lanyard_window_init (LanyardWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-link", FALSE);
 }
 
 LanyardWindow *

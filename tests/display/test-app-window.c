@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-session.h"
+#include "lanyard-waiting-page.h"
 #include "lanyard-window.h"
 
 #define WIDTH 360
@@ -154,6 +155,78 @@ test_toasts_expire (void)
     }
 }
 
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+copy_text_cb (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  char **copied = user_data;
+
+  g_free (*copied);
+  *copied = g_variant_dup_string (param, NULL);
+}
+
+/* The browser did not open: the waiting page shows the link, and Copy Link
+ * hands the window exactly that link (win.copy-text); with no link (a new
+ * sign-in) it cannot be pressed. */
+static void
+test_waiting_copy_link (void)
+{
+  const char *uri = "https://login.example/authorize?client_id=app&state=s";
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) copy = g_simple_action_new ("copy-text", G_VARIANT_TYPE_STRING);
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No browser");
+  g_autofree char *copied = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = g_object_new (LANYARD_TYPE_WAITING_PAGE, NULL);
+  GtkWidget *button;
+
+  g_signal_connect (copy, "activate", G_CALLBACK (copy_text_cb), &copied);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (copy));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_null (find_actionable (page, "win.copy-text"));
+  g_object_set (page, "uri", uri, "browser-error", error, NULL);
+  spin (100);
+
+  button = find_actionable (page, "win.copy-text");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_signal_emit_by_name (button, "clicked");
+  spin (50);
+  g_assert_cmpstr (copied, ==, uri);
+
+  g_object_set (page, "uri", NULL, "browser-error", NULL, NULL);
+  spin (100);
+  g_assert_null (find_actionable (page, "win.copy-text"));
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -179,6 +252,7 @@ main (int   argc,
   g_test_add ("/lanyard/window/toast/long", Fixture, NULL, fixture_setup, test_long_toast, fixture_teardown);
   g_test_add ("/lanyard/window/toast/short", Fixture, NULL, fixture_setup, test_short_toast, fixture_teardown);
   g_test_add_func ("/lanyard/window/toast/expire", test_toasts_expire);
+  g_test_add_func ("/lanyard/window/waiting/copy-link", test_waiting_copy_link);
 
   return g_test_run ();
 }
