@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lanyard-error.h"
+#include "lanyard-i18n-private.h"
 #include "lanyard-refresh-lock.h"
 
 /* How often a waiter looks at its cancellable: flock(2) itself cannot be
@@ -58,7 +59,7 @@ acquire_thread (GTask        *task,
       int saved = errno;
 
       g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                               "Could not create the refresh lock file: %s", g_strerror (saved));
+                               _("Could not create the refresh lock file: %s"), g_strerror (saved));
       return;
     }
 
@@ -73,7 +74,7 @@ acquire_thread (GTask        *task,
 
           lanyard_refresh_lock_release (lock);
           g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_FAILED,
-                                   "Could not lock the refresh lock file: %s", g_strerror (saved));
+                                   _("Could not lock the refresh lock file: %s"), g_strerror (saved));
           return;
         }
 
@@ -82,7 +83,7 @@ acquire_thread (GTask        *task,
         {
           lanyard_refresh_lock_release (lock);
           g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                                   "Waiting for another process to renew the tokens was cancelled");
+                                   _("Waiting for another process to renew the tokens was cancelled"));
           return;
         }
       g_usleep (POLL_MS * 1000);
@@ -103,6 +104,8 @@ lanyard_refresh_lock_acquire_async (const char          *account_id,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_refresh_lock_acquire_async);
+  /* Cancellation is reported in LANYARD_ERROR, in words, like every failure. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_strdup (account_id), g_free);
   g_task_run_in_thread (task, acquire_thread);
 }
