@@ -12,7 +12,9 @@
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
-/* Same as account_schema in src/core/lanyard-account-store.c (schema version 1). */
+/* Same as account_schema in src/core/lanyard-account-store.c (schema version 1): lookups search
+ * by account-id and then filter by issuer, so an item without it would be measured on a path
+ * the real ones never take. */
 static const SecretSchema account_schema = {
   "dev.lanyard.Lanyard.Account", SECRET_SCHEMA_NONE,
   {
@@ -20,6 +22,7 @@ static const SecretSchema account_schema = {
     { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "authority", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { NULL, 0 },
   }
 };
@@ -64,6 +67,7 @@ main (void)
                                             "account-id", json_object_get_string_member (root, "id"),
                                             "client-id", json_object_get_string_member (root, "client_id"),
                                             "authority", json_object_get_string_member (root, "authority"),
+                                            "issuer", json_object_get_string_member (claims, "iss"),
                                             NULL);
       label = g_strdup_printf ("Lanyard: %s", json_object_get_string_member (claims, "preferred_username"));
       value = secret_value_new (line, len, "application/json");
