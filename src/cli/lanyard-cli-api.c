@@ -34,7 +34,7 @@ static GOptionEntry api_entries[] = {
   { "data", 'd', 0, G_OPTION_ARG_STRING, &opt_data, N_("Request body: @FILE, - for stdin, or the text itself"), "DATA" },
   { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_scopes, N_("A scope the token must cover (repeatable; default: User.Read for Microsoft Graph, else LANYARD_API_SCOPES)"), "S" },
   { "include", 'i', 0, G_OPTION_ARG_NONE, &opt_include, N_("Print the status line and headers before the body"), NULL },
-  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, N_("The account (id or username; default: the most recent sign-in)"), "A" },
+  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, N_("The account: its id or username, or ID@ISSUER when several accounts have it (default: the most recent sign-in)"), "A" },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust only the CA certificates in this PEM file"), "PEM" },
   { NULL }
 };

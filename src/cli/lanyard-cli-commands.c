@@ -15,7 +15,7 @@ static char *opt_ca_file;
 static char *opt_account;
 
 static GOptionEntry account_entries[] = {
-  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, N_("The account (id or username; default: the most recent sign-in)"), N_("A") },
+  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, N_("The account: its id or username, or ID@ISSUER when several accounts have it (default: the most recent sign-in)"), N_("A") },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, N_("Trust only the CA certificates in this PEM file"), N_("PEM") },
   { NULL }
 };
@@ -482,8 +482,11 @@ accounts_listed_cb (GObject      *source,
       g_autofree char *id = lanyard_clean_text (lanyard_account_get_id (account));
       g_autofree char *username = lanyard_clean_text (lanyard_account_get_username (account));
       g_autofree char *display_name = lanyard_clean_text (lanyard_account_get_display_name (account));
+      /* Last, so that the first three columns read as before: two providers
+       * may assert the same id, and ID@ISSUER tells them apart. */
+      g_autofree char *issuer = lanyard_clean_text (lanyard_account_get_issuer (account));
 
-      g_print ("%s\t%s\t%s\n", id, username, display_name);
+      g_print ("%s\t%s\t%s\t%s\n", id, username, display_name, issuer);
     }
 
   if (accounts->len == 0)

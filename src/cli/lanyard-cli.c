@@ -22,7 +22,7 @@ static const char usage[] =
   "  sign-in    Sign in with the system browser and print the ID token claims\n"
   "  token      Print an access token, renewing it silently when needed\n"
   "  claims     Print the ID token claims of a signed-in account\n"
-  "  accounts   List signed-in accounts (id, username, name)\n"
+  "  accounts   List signed-in accounts (id, username, name, issuer)\n"
   "  sign-out   Sign out here, revoke the refresh token, open the provider's sign-out page\n"
   "  api        Call an API with the account's access token and print the answer\n"
   "\n"

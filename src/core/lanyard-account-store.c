@@ -87,6 +87,10 @@ typedef struct
   GPtrArray     *accounts;     /* list only: LanyardAccount */
   GPtrArray     *damaged;      /* list only: paths of unreadable items, then their errors */
   GList         *strays;       /* save only: other items of the same account */
+  char          *issuer;       /* lookup, remove: only this issuer's (NULL = any) */
+  char          *client_id;    /* lookup, remove: only this client id's (NULL = any) */
+  char          *authority;    /* remove: for items from before the issuer attribute */
+  gboolean       all;          /* lookup: every identity with the id, not the newest */
   gint64         prompted_at;  /* unlock only: monotonic time the unlock was asked for */
 } Operation;
 
@@ -105,6 +109,9 @@ operation_free (gpointer data)
   g_clear_pointer (&op->accounts, g_ptr_array_unref);
   g_clear_pointer (&op->damaged, g_ptr_array_unref);
   g_list_free_full (g_steal_pointer (&op->strays), g_object_unref);
+  g_free (op->issuer);
+  g_free (op->client_id);
+  g_free (op->authority);
   g_free (op);
 }
 
@@ -256,14 +263,19 @@ finish_lookup (GTask *task)
 {
   Operation *op = g_task_get_task_data (task);
   g_autoptr(LanyardAccount) newest = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) first_error = NULL;
 
   /* One item per account is the rule; should there be more (another
-   * program, a crash between store and clean-up), the newest wins. */
+   * program, a crash between store and clean-up), the newest wins. An
+   * account is (id, issuer, client id): the same id may be another
+   * provider's, and items from before the issuer attribute only say so in
+   * their content, hence the filter after parsing. */
   for (GList *l = op->items; l != NULL; l = l->next)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(LanyardAccount) account = account_from_item (l->data, &error);
+      gboolean seen = FALSE;
 
       if (account == NULL)
         {
@@ -272,12 +284,38 @@ finish_lookup (GTask *task)
           continue;
         }
 
+      if ((op->issuer != NULL && g_strcmp0 (op->issuer, lanyard_account_get_issuer (account)) != 0) ||
+          (op->client_id != NULL && g_strcmp0 (op->client_id, lanyard_account_get_client_id (account)) != 0))
+        continue;
+
+      for (guint i = 0; i < found->len && !seen; i++)
+        {
+          LanyardAccount *other = g_ptr_array_index (found, i);
+
+          if (lanyard_account_same_identity (other, account))
+            {
+              seen = TRUE;
+              if (lanyard_account_get_signed_in_at (account) > lanyard_account_get_signed_in_at (other))
+                {
+                  g_object_unref (other);
+                  g_ptr_array_index (found, i) = g_object_ref (account);
+                }
+            }
+        }
+      if (!seen)
+        g_ptr_array_add (found, g_object_ref (account));
+
       if (newest == NULL ||
           lanyard_account_get_signed_in_at (account) > lanyard_account_get_signed_in_at (newest))
         g_set_object (&newest, account);
     }
 
-  if (newest != NULL)
+  if (op->all && found->len > 0)
+    {
+      g_ptr_array_sort (found, compare_newest_first);
+      g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);
+    }
+  else if (newest != NULL)
     g_task_return_pointer (task, g_steal_pointer (&newest), g_object_unref);
   else if (first_error != NULL)
     g_task_return_error (task, g_steal_pointer (&first_error));
@@ -311,6 +349,22 @@ clear_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+static void delete_next_stray (GTask *task);
+
+/* Items from before the issuer attribute are matched by their authority. */
+static gboolean
+is_of_issuer (SecretItem *item,
+              Operation  *op)
+{
+  g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
+  const char *issuer = g_hash_table_lookup (attributes, "issuer");
+
+  if (issuer != NULL)
+    return g_str_equal (issuer, op->issuer);
+
+  return g_strcmp0 (g_hash_table_lookup (attributes, "authority"), op->authority) == 0;
+}
+
 /* Called once the search found no locked item, with the lock state of the
  * default collection (where save puts accounts) now known. */
 static void
@@ -341,6 +395,15 @@ search_done (GTask    *task,
         g_task_return_error (task, locked_error (op->kind));
       else if (op->items == NULL)
         g_task_return_boolean (task, TRUE);
+      else if (op->issuer != NULL)
+        {
+          /* One account: the items of its id and client id that are of
+           * its issuer, not another provider's asserting the same id. */
+          for (GList *l = op->items; l != NULL; l = l->next)
+            if (is_of_issuer (l->data, op))
+              op->strays = g_list_prepend (op->strays, g_object_ref (l->data));
+          delete_next_stray (task);
+        }
       else
         secret_service_clear (op->service, &account_schema, op->attributes,
                               g_task_get_cancellable (task),
@@ -537,8 +600,6 @@ list_paths_cb (GObject      *object,
                                              g_task_get_cancellable (task),
                                              list_secrets_cb, g_object_ref (task));
 }
-
-static void delete_next_stray (GTask *task);
 
 static void
 delete_stray_cb (GObject      *object,
@@ -992,6 +1053,75 @@ lanyard_account_store_lookup_finish (LanyardAccountStore *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+lanyard_account_store_lookup_account_async (LanyardAccountStore *self,
+                                            LanyardAccount      *account,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (LANYARD_IS_ACCOUNT (account));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  /* lanyard_account_store_lookup_finish () checks for this tag. */
+  task = start_operation (self, OPERATION_LOOKUP, cancellable, callback, user_data,
+                          lanyard_account_store_lookup_async, &op);
+  op->account_id = g_strdup (lanyard_account_get_id (account));
+  op->issuer = g_strdup (lanyard_account_get_issuer (account));
+  op->client_id = g_strdup (lanyard_account_get_client_id (account));
+  op->attributes = secret_attributes_build (&account_schema,
+                                            "account-id", op->account_id,
+                                            "client-id", op->client_id,
+                                            NULL);
+
+  run_operation (task);
+}
+
+void
+lanyard_account_store_lookup_all_async (LanyardAccountStore *self,
+                                        const char          *account_id,
+                                        const char          *issuer,
+                                        const char          *client_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+  Operation *op;
+
+  g_return_if_fail (LANYARD_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = start_operation (self, OPERATION_LOOKUP, cancellable, callback, user_data,
+                          lanyard_account_store_lookup_all_async, &op);
+  op->account_id = g_strdup (account_id);
+  op->issuer = g_strdup (issuer);
+  op->client_id = g_strdup (client_id);
+  op->all = TRUE;
+  op->attributes = secret_attributes_build (&account_schema, "account-id", account_id, NULL);
+  if (client_id != NULL)
+    g_hash_table_insert (op->attributes, g_strdup ("client-id"), g_strdup (client_id));
+
+  run_operation (task);
+}
+
+GPtrArray *
+lanyard_account_store_lookup_all_finish (LanyardAccountStore *self,
+                                         GAsyncResult        *result,
+                                         GError             **error)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_account_store_lookup_all_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * lanyard_account_store_list_async:
  * @self: a #LanyardAccountStore
@@ -1094,6 +1224,8 @@ lanyard_account_store_remove_account_async (LanyardAccountStore *self,
   task = start_operation (self, OPERATION_REMOVE, cancellable, callback, user_data,
                           lanyard_account_store_remove_async, &op);
   op->account_id = g_strdup (lanyard_account_get_id (account));
+  op->issuer = g_strdup (lanyard_account_get_issuer (account));
+  op->authority = g_strdup (lanyard_account_get_authority (account));
   op->attributes = secret_attributes_build (&account_schema,
                                             "account-id", lanyard_account_get_id (account),
                                             "client-id", lanyard_account_get_client_id (account),

@@ -111,13 +111,33 @@ gboolean        lanyard_account_store_unlock_finish (LanyardAccountStore *self,
 
 #ifdef LANYARD_COMPILATION
 /* Private to the core and its tests: removes @account's items only — those
- * of its id and client id; another application's account of the same user
- * stays. Finish with lanyard_account_store_remove_finish (). */
+ * of its id, issuer and client id; another application's account of the
+ * same user, or another provider's asserting the same id, stays. Finish
+ * with lanyard_account_store_remove_finish (). */
 void            lanyard_account_store_remove_account_async (LanyardAccountStore *self,
                                                             LanyardAccount      *account,
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,
                                                             gpointer             user_data);
+/* The stored copy of @account (same id, issuer and client id). Finish with
+ * lanyard_account_store_lookup_finish (). */
+void            lanyard_account_store_lookup_account_async (LanyardAccountStore *self,
+                                                            LanyardAccount      *account,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+/* Every account with @account_id, one per (issuer, client id), newest first;
+ * only @issuer's and @client_id's when not NULL. None: NOT_FOUND. */
+void            lanyard_account_store_lookup_all_async     (LanyardAccountStore *self,
+                                                            const char          *account_id,
+                                                            const char          *issuer,
+                                                            const char          *client_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GPtrArray      *lanyard_account_store_lookup_all_finish    (LanyardAccountStore *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
 #endif
 
 G_END_DECLS

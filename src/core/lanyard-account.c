@@ -904,6 +904,38 @@ lanyard_account_get_id (LanyardAccount *self)
   return self->id;
 }
 
+gboolean
+lanyard_account_same_identity (LanyardAccount *self,
+                               LanyardAccount *other)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (other), FALSE);
+
+  return self == other ||
+         (g_str_equal (self->id, other->id) &&
+          g_strcmp0 (self->issuer, other->issuer) == 0 &&
+          g_strcmp0 (self->client_id, other->client_id) == 0);
+}
+
+char *
+lanyard_account_dup_identity_key (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  /* No part holds a newline: the id is hex or GUID-like, the others URLs
+   * and a client id that made it into an HTTP request. */
+  return g_strjoin ("\n", self->id, self->issuer ? self->issuer : "",
+                    self->client_id ? self->client_id : "", NULL);
+}
+
+char *
+lanyard_account_dup_qualified_id (LanyardAccount *self)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (self), NULL);
+
+  return g_strconcat (self->id, "@", self->issuer ? self->issuer : "", NULL);
+}
+
 /**
  * lanyard_account_get_username:
  * @self: a #LanyardAccount

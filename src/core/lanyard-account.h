@@ -120,6 +120,17 @@ void            lanyard_account_set_claims        (LanyardAccount *self,
                                                    JsonObject     *claims);
 void            lanyard_account_forget_refresh_token (LanyardAccount *self);
 
+/* Who an account is: (issuer, client id, id). Two providers may assert the
+ * same id (an Entra-style oid/tid is just a claim), and one person may use
+ * two applications: those are other accounts. */
+gboolean        lanyard_account_same_identity     (LanyardAccount *self,
+                                                   LanyardAccount *other);
+/* The identity as one string, for hash tables and file names. */
+char           *lanyard_account_dup_identity_key  (LanyardAccount *self);
+/* "<id>@<issuer>": how a person names one of several accounts with the same
+ * id (an id never holds '@'). */
+char           *lanyard_account_dup_qualified_id  (LanyardAccount *self);
+
 /* TRUE when lanyard_account_lookup_access_token() finds one. */
 gboolean        lanyard_account_has_valid_access_token (LanyardAccount     *self,
                                                         const char * const *scopes,

@@ -44,7 +44,7 @@ cancelled_account_removed_cb (GObject      *source,
   if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
     g_message ("Could not remove the account of a cancelled sign-in: %s", error->message);
 
-  lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
+  lanyard_client_account_removed (self, data->account);
 
   g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
                            _("The sign-in was cancelled"));
@@ -86,7 +86,7 @@ account_kept_cb (GObject      *source,
                             (GDestroyNotify) g_error_free);
 
   if (!lanyard_account_get_session_only (data->account))
-    lanyard_default_account_set (lanyard_account_get_id (data->account));
+    lanyard_default_account_set (data->account);
 
   g_task_return_pointer (task, g_steal_pointer (&data->account), g_object_unref);
 }
@@ -181,13 +181,13 @@ id_token_validated_cb (GObject      *source,
   /* Incremental consent signs in again for more scopes: the tokens the
    * account already holds for other APIs stay. The live list's copy is the
    * newest; else the keyring's. */
-  previous = lanyard_client_lookup_tracked_account (self, lanyard_account_get_id (data->account));
+  previous = lanyard_client_lookup_tracked_account (self, data->account);
   if (previous != NULL)
     {
       keep_with_previous_tokens (task, previous);
       return;
     }
-  lanyard_account_store_lookup_async (self->store, lanyard_account_get_id (data->account), cancellable,
+  lanyard_account_store_lookup_account_async (self->store, data->account, cancellable,
                                       previous_account_found_cb, g_steal_pointer (&task));
 }
 

@@ -55,9 +55,18 @@ extern guint lanyard_client_signals[N_SIGNALS];
 SoupSession *lanyard_client_get_session       (LanyardClient        *self,
                                                GError              **error);
 
-/* The live list's copy of @account_id (transfer full), NULL if it has none. */
-LanyardAccount *lanyard_client_lookup_tracked_account (LanyardClient *self,
-                                                       const char    *account_id);
+/* The live list's copy of @account (same identity; transfer full), NULL if
+ * it has none. */
+LanyardAccount *lanyard_client_lookup_tracked_account (LanyardClient  *self,
+                                                       LanyardAccount *account);
+
+/* Which of @accounts (newest first) @name means, NULL = the default: see
+ * lanyard_client_get_account_async(). Errors: NOT_FOUND, CONFIGURATION
+ * (several accounts answer to @name; the message lists them). */
+LanyardAccount *lanyard_client_resolve_account (LanyardClient  *self,
+                                                GPtrArray      *accounts,
+                                                const char     *name,
+                                                GError        **error);
 
 /* The session to reach @account's provider: with the CA file it remembers,
  * unless one is configured now (that wins). */
@@ -133,15 +142,15 @@ const GError   *lanyard_client_complete_sign_in_get_keyring_error (GAsyncResult 
 void         lanyard_client_set_device_clock (LanyardClient *self,
                                               guint          ms_per_second);
 
-void         lanyard_client_forget_session_account (LanyardClient *self,
-                                                    const char    *account_id);
+void         lanyard_client_forget_session_account (LanyardClient  *self,
+                                                    LanyardAccount *account);
 
-/* The live list: @account is the newest copy of its id (replaced in place,
- * or added first as the newest sign-in); an id that is gone is removed, and
+/* The live list: @account is the newest copy of its identity (replaced in
+ * place, or added first as the newest sign-in); an account that is gone is removed, and
  * "accounts-changed" is emitted. */
 void         lanyard_client_track_account   (LanyardClient  *self,
                                              LanyardAccount *account);
 void         lanyard_client_account_removed (LanyardClient  *self,
-                                             const char     *account_id);
+                                             LanyardAccount *account);
 
 G_END_DECLS

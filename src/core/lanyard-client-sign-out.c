@@ -226,8 +226,8 @@ removed_cb (GObject      *source,
       return;
     }
 
-  lanyard_default_account_clear_if (lanyard_account_get_id (data->account));
-  lanyard_client_account_removed (self, lanyard_account_get_id (data->account));
+  lanyard_default_account_clear_if (data->account);
+  lanyard_client_account_removed (self, data->account);
 
   lanyard_client_load_account_provider_async (self, data->account, cancellable,
                                               sign_out_provider_ready_cb, g_steal_pointer (&task));

@@ -268,7 +268,7 @@ claims_name_same_user (RefreshData  *data,
   if (renewed == NULL)
     return FALSE;
 
-  if (!g_str_equal (lanyard_account_get_id (renewed), lanyard_account_get_id (data->account)))
+  if (!lanyard_account_same_identity (renewed, data->account))
     {
       g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_INVALID_TOKEN,
                    _("ID token rejected: the renewed token names another user"));
@@ -517,8 +517,8 @@ locked_cb (GObject      *source,
       return;
     }
 
-  lanyard_account_store_lookup_async (data->client->store, lanyard_account_get_id (data->account),
-                                      NULL, reread_cb, data);
+  lanyard_account_store_lookup_account_async (data->client->store, data->account,
+                                              NULL, reread_cb, data);
 }
 
 static void
@@ -527,6 +527,7 @@ refresh_provider_ready_cb (GObject      *source,
                            gpointer      user_data)
 {
   RefreshData *data = user_data;
+  g_autofree char *identity = NULL;
   GError *error = NULL;
 
   data->provider = lanyard_client_load_provider_finish (data->client, result, &error);
@@ -536,7 +537,9 @@ refresh_provider_ready_cb (GObject      *source,
       return;
     }
 
-  lanyard_refresh_lock_acquire_async (lanyard_account_get_id (data->account), NULL, locked_cb, data);
+  /* Per account, and another provider's account with the same id is another. */
+  identity = lanyard_account_dup_identity_key (data->account);
+  lanyard_refresh_lock_acquire_async (identity, NULL, locked_cb, data);
 }
 
 /* MSAL asks for these with every API scope set, so that each refresh also
@@ -570,7 +573,8 @@ join_or_start_refresh (LanyardClient      *self,
                        gboolean            force_refresh)
 {
   g_autofree char *scope_key = lanyard_scope_set_key (scopes, lanyard_account_is_entra (account));
-  g_autofree char *key = g_strconcat (lanyard_account_get_id (account), "\n", scope_key, NULL);
+  g_autofree char *identity = lanyard_account_dup_identity_key (account);
+  g_autofree char *key = g_strconcat (identity, "\n", scope_key, NULL);
   GPtrArray *waiters = g_hash_table_lookup (self->refreshes, key);
   GCancellable *cancellable = g_task_get_cancellable (task);
   Waiter *waiter = g_new0 (Waiter, 1);

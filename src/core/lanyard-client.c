@@ -421,17 +421,32 @@ lanyard_client_dup_default_account_id (LanyardClient *self)
 {
   g_return_val_if_fail (LANYARD_IS_CLIENT (self), NULL);
 
-  return lanyard_default_account_get ();
+  return lanyard_default_account_get (NULL, NULL);
 }
 
 void
 lanyard_client_set_default_account_id (LanyardClient *self,
                                        const char    *account_id)
 {
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(LanyardAccount) account = NULL;
+  guint n;
+
   g_return_if_fail (LANYARD_IS_CLIENT (self));
   g_return_if_fail (account_id != NULL);
 
-  lanyard_default_account_set (account_id);
+  /* Remember which of the accounts with this name, as the live list knows
+   * them; one it does not know is remembered by its id alone. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  listed = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (listed, g_list_model_get_item (G_LIST_MODEL (self->accounts), i));
+  account = lanyard_client_resolve_account (self, listed, account_id, NULL);
+
+  if (account != NULL)
+    lanyard_default_account_set (account);
+  else
+    lanyard_default_account_set_identity (account_id, NULL, NULL);
 }
 
 static void
@@ -636,13 +651,13 @@ keep_account_saved_cb (GObject      *source,
       lanyard_account_set_session_only (account, TRUE);
       lanyard_account_set_storage_error (account, error);
       g_hash_table_replace (self->session_accounts,
-                            g_strdup (lanyard_account_get_id (account)),
+                            lanyard_account_dup_identity_key (account),
                             g_object_ref (account));
     }
   else
     {
       lanyard_account_set_session_only (account, FALSE);
-      g_hash_table_remove (self->session_accounts, lanyard_account_get_id (account));
+      lanyard_client_forget_session_account (self, account);
     }
 
   lanyard_client_track_account (self, account);
@@ -698,9 +713,9 @@ save_account_saved_cb (GObject      *source,
     }
 
   lanyard_account_set_session_only (account, FALSE);
-  g_hash_table_remove (self->session_accounts, lanyard_account_get_id (account));
+  lanyard_client_forget_session_account (self, account);
   /* As if signed in now: the next start restores this account. */
-  lanyard_default_account_set (lanyard_account_get_id (account));
+  lanyard_default_account_set (account);
 
   lanyard_client_track_account (self, account);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);
@@ -714,13 +729,15 @@ lanyard_client_save_account_async (LanyardClient       *self,
                                    gpointer             user_data)
 {
   GTask *task;
+  g_autofree char *key = NULL;
   LanyardAccount *held;
 
   g_return_if_fail (LANYARD_IS_CLIENT (self));
   g_return_if_fail (LANYARD_IS_ACCOUNT (account));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  held = g_hash_table_lookup (self->session_accounts, lanyard_account_get_id (account));
+  key = lanyard_account_dup_identity_key (account);
+  held = g_hash_table_lookup (self->session_accounts, key);
   if (held != NULL)
     account = held;
 
@@ -795,10 +812,12 @@ lanyard_client_unlock_keyring_finish (LanyardClient  *self,
 }
 
 void
-lanyard_client_forget_session_account (LanyardClient *self,
-                                       const char    *account_id)
+lanyard_client_forget_session_account (LanyardClient  *self,
+                                       LanyardAccount *account)
 {
-  g_hash_table_remove (self->session_accounts, account_id);
+  g_autofree char *key = lanyard_account_dup_identity_key (account);
+
+  g_hash_table_remove (self->session_accounts, key);
 }
 
 /* ------------------------------------------------------------------ the live list */
@@ -811,10 +830,11 @@ lanyard_client_get_accounts (LanyardClient *self)
   return G_LIST_MODEL (self->accounts);
 }
 
+/* By identity, not id: another provider may assert the same id. */
 static gboolean
-find_account (LanyardClient *self,
-              const char    *account_id,
-              guint         *position)
+find_account (LanyardClient  *self,
+              LanyardAccount *account,
+              guint          *position)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
 
@@ -822,7 +842,7 @@ find_account (LanyardClient *self,
     {
       g_autoptr(LanyardAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
 
-      if (g_str_equal (lanyard_account_get_id (item), account_id))
+      if (lanyard_account_same_identity (item, account))
         {
           *position = i;
           return TRUE;
@@ -833,12 +853,12 @@ find_account (LanyardClient *self,
 }
 
 LanyardAccount *
-lanyard_client_lookup_tracked_account (LanyardClient *self,
-                                       const char    *account_id)
+lanyard_client_lookup_tracked_account (LanyardClient  *self,
+                                       LanyardAccount *account)
 {
   guint position;
 
-  if (!find_account (self, account_id, &position))
+  if (!find_account (self, account, &position))
     return NULL;
 
   return g_list_model_get_item (G_LIST_MODEL (self->accounts), position);
@@ -851,7 +871,7 @@ lanyard_client_track_account (LanyardClient  *self,
   g_autoptr(LanyardAccount) held = NULL;
   guint position;
 
-  if (!find_account (self, lanyard_account_get_id (account), &position))
+  if (!find_account (self, account, &position))
     {
       g_list_store_insert (self->accounts, 0, account);
     }
@@ -867,20 +887,20 @@ lanyard_client_track_account (LanyardClient  *self,
 }
 
 void
-lanyard_client_account_removed (LanyardClient *self,
-                                const char    *account_id)
+lanyard_client_account_removed (LanyardClient  *self,
+                                LanyardAccount *account)
 {
   guint position;
 
-  lanyard_client_forget_session_account (self, account_id);
-  if (find_account (self, account_id, &position))
+  lanyard_client_forget_session_account (self, account);
+  if (find_account (self, account, &position))
     g_list_store_remove (self->accounts, position);
 
   g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
 }
 
-/* What the keyring says now: the same ids in the same order are replaced one
- * by one (a view keeps its rows), anything else is one splice. */
+/* What the keyring says now: the same accounts in the same order are
+ * replaced one by one (a view keeps its rows), anything else is one splice. */
 static void
 sync_accounts (LanyardClient *self,
                GPtrArray     *accounts)
@@ -892,8 +912,7 @@ sync_accounts (LanyardClient *self,
     {
       g_autoptr(LanyardAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
 
-      same_ids = g_str_equal (lanyard_account_get_id (item),
-                              lanyard_account_get_id (g_ptr_array_index (accounts, i)));
+      same_ids = lanyard_account_same_identity (item, g_ptr_array_index (accounts, i));
     }
 
   if (!same_ids)
@@ -950,12 +969,11 @@ list_stored_cb (GObject      *source,
   g_hash_table_iter_init (&iter, self->session_accounts);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      const char *id = lanyard_account_get_id (value);
       gboolean replaced = FALSE;
 
       /* The in-memory copy has the newest tokens. */
       for (guint i = 0; i < accounts->len && !replaced; i++)
-        if (g_str_equal (lanyard_account_get_id (g_ptr_array_index (accounts, i)), id))
+        if (lanyard_account_same_identity (g_ptr_array_index (accounts, i), value))
           {
             g_object_unref (g_ptr_array_index (accounts, i));
             g_ptr_array_index (accounts, i) = g_object_ref (value);
@@ -1018,43 +1036,168 @@ lanyard_client_list_accounts_finish (LanyardClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-get_account_listed_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+/* Whether @name names @account: its id or username, alone or followed by
+ * "@<issuer>" (ids never hold '@'; usernames may, so match from the end). */
+static gboolean
+names_account (LanyardAccount *account,
+               const char     *name)
 {
-  g_autoptr(GTask) task = user_data;
-  const char *wanted = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) accounts = NULL;
-  GError *error = NULL;
+  const char *id = lanyard_account_get_id (account);
+  const char *username = lanyard_account_get_username (account);
+  const char *issuer = lanyard_account_get_issuer (account);
+  gsize len, prefix;
 
-  accounts = lanyard_client_list_accounts_finish (LANYARD_CLIENT (source), result, &error);
-  if (accounts == NULL)
+  if (g_str_equal (name, id) || g_strcmp0 (name, username) == 0)
+    return TRUE;
+
+  if (issuer == NULL || !g_str_has_suffix (name, issuer))
+    return FALSE;
+
+  len = strlen (name);
+  prefix = len - strlen (issuer);
+  if (prefix < 2 || name[prefix - 1] != '@')
+    return FALSE;
+  prefix--;
+
+  return (strlen (id) == prefix && strncmp (name, id, prefix) == 0) ||
+         (username != NULL && strlen (username) == prefix && strncmp (name, username, prefix) == 0);
+}
+
+/* Whether @account is of the configured application and provider. */
+static gboolean
+is_configured (LanyardClient  *self,
+               LanyardAccount *account)
+{
+  g_autoptr(LanyardAuthority) configured = NULL;
+  g_autoptr(LanyardAuthority) its = NULL;
+
+  if (self->config->client_id != NULL && *self->config->client_id != '\0' &&
+      g_strcmp0 (self->config->client_id, lanyard_account_get_client_id (account)) != 0)
+    return FALSE;
+
+  if (self->config->authority == NULL || *self->config->authority == '\0')
+    return TRUE;
+
+  configured = lanyard_authority_parse (self->config->authority, NULL);
+  its = lanyard_authority_parse (lanyard_account_get_authority (account), NULL);
+
+  return configured != NULL && its != NULL &&
+         g_str_equal (lanyard_authority_get_url (configured), lanyard_authority_get_url (its));
+}
+
+/* Which of @accounts (newest first) @name means: NULL = the default (with
+ * @default_id, @default_issuer and @default_client as remembered; a file
+ * from before the issuer was kept has only the id), else see names_account().
+ * Two accounts may have the same id under two providers, or the same
+ * username: the configured provider and client id decide between them, and
+ * when they cannot, the error lists the candidates by their qualified id. */
+LanyardAccount *
+lanyard_client_resolve_account (LanyardClient  *self,
+                                GPtrArray      *accounts,
+                                const char     *name,
+                                GError        **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autofree char *default_id = NULL;
+  g_autofree char *default_issuer = NULL;
+  g_autofree char *default_client = NULL;
+  g_autoptr(GString) candidates = NULL;
+  guint configured = 0;
+  LanyardAccount *pick = NULL;
+
+  if (name == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      default_id = lanyard_default_account_get (&default_issuer, &default_client);
+      /* The newest that is the default, else simply the newest. */
+      for (guint i = 0; i < accounts->len && default_id != NULL; i++)
+        {
+          LanyardAccount *account = g_ptr_array_index (accounts, i);
+
+          if (g_str_equal (default_id, lanyard_account_get_id (account)) &&
+              (default_issuer == NULL || g_strcmp0 (default_issuer, lanyard_account_get_issuer (account)) == 0) &&
+              (default_client == NULL || g_strcmp0 (default_client, lanyard_account_get_client_id (account)) == 0))
+            return g_object_ref (account);
+        }
+      if (accounts->len > 0)
+        return g_object_ref (g_ptr_array_index (accounts, 0));
+
+      g_set_error_literal (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                           _("No account is signed in"));
+      return NULL;
     }
 
   for (guint i = 0; i < accounts->len; i++)
     {
       LanyardAccount *account = g_ptr_array_index (accounts, i);
 
-      /* An account is named by its id or its username. */
-      if (wanted == NULL ||
-          g_str_equal (wanted, lanyard_account_get_id (account)) ||
-          g_strcmp0 (wanted, lanyard_account_get_username (account)) == 0)
+      if (!names_account (account, name))
+        continue;
+      g_ptr_array_add (found, account);
+      if (is_configured (self, account))
         {
-          g_task_return_pointer (task, g_object_ref (account), g_object_unref);
-          return;
+          configured++;
+          pick = account;
         }
     }
 
-  if (wanted == NULL)
-    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                             _("No account is signed in"));
+  if (found->len == 1)
+    return g_object_ref (g_ptr_array_index (found, 0));
+  if (found->len > 1 && configured == 1)
+    return g_object_ref (pick);
+
+  if (found->len == 0)
+    {
+      g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
+                   _("No signed-in account is named “%s”"), name);
+      return NULL;
+    }
+
+  candidates = g_string_new (NULL);
+  for (guint i = 0; i < found->len; i++)
+    {
+      LanyardAccount *account = g_ptr_array_index (found, i);
+      g_autofree char *qualified = lanyard_account_dup_qualified_id (account);
+
+      if (i > 0)
+        g_string_append (candidates, ", ");
+      /* Translators: an account in a list: its qualified id (id@issuer),
+       * username and the client id it signed in with. */
+      g_string_append_printf (candidates, _("%s (%s, client %s)"), qualified,
+                              lanyard_account_get_username (account),
+                              lanyard_account_get_client_id (account));
+    }
+  g_set_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+               lanyard_ngettext ("“%s” names %u accounts: %s. Name one by its id followed by “@” and its issuer, or configure its provider and client id.",
+                                 "“%s” names %u accounts: %s. Name one by its id followed by “@” and its issuer, or configure its provider and client id.",
+                                 found->len),
+               name, found->len, candidates->str);
+  return NULL;
+}
+
+static void
+get_account_listed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = LANYARD_CLIENT (source);
+  const char *wanted = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) accounts = NULL;
+  LanyardAccount *account;
+  GError *error = NULL;
+
+  accounts = lanyard_client_list_accounts_finish (self, result, &error);
+  if (accounts == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  account = lanyard_client_resolve_account (self, accounts, wanted, &error);
+  if (account == NULL)
+    g_task_return_error (task, error);
   else
-    g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND,
-                             _("No signed-in account is named “%s”"), wanted);
+    g_task_return_pointer (task, account, g_object_unref);
 }
 
 static void
@@ -1064,18 +1207,30 @@ get_account_looked_up_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
-  g_autoptr(LanyardAccount) account = NULL;
+  const char *wanted = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
+  LanyardAccount *account;
 
-  account = lanyard_account_store_lookup_finish (LANYARD_ACCOUNT_STORE (source), result, &error);
-  if (account != NULL)
+  accounts = lanyard_account_store_lookup_all_finish (LANYARD_ACCOUNT_STORE (source), result, &error);
+  if (accounts != NULL)
     {
-      g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
-      return;
+      account = lanyard_client_resolve_account (self, accounts, wanted, &error);
+      if (account != NULL)
+        {
+          g_task_return_pointer (task, account, g_object_unref);
+          return;
+        }
+      /* Several with this id: only the error can say which there are. */
+      if (!g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
     }
 
   /* Not an id (a username?) or a stale default: the slow path decides. */
-  if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
+  if (accounts != NULL || g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND))
     {
       lanyard_client_list_accounts_async (self, g_task_get_cancellable (task),
                                           get_account_listed_cb, g_object_ref (task));
@@ -1088,13 +1243,18 @@ get_account_looked_up_cb (GObject      *source,
 /**
  * lanyard_client_get_account_async:
  * @self: a #LanyardClient
- * @account_id: (nullable): the account's id, or %NULL for the most recent
+ * @account_id: (nullable): the account's id or username, or
+ *   `ID@ISSUER` (also `USERNAME@ISSUER`), or %NULL for the most recent
  *   sign-in
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the account
  * @user_data: data for @callback
  *
- * Looks up one account without touching the network.
+ * Looks up one account without touching the network. An account is its id,
+ * issuer and client id: two providers may assert the same id. When several
+ * accounts answer to @account_id, the one of the configured authority and
+ * client id is meant if it is one of them; else the lookup fails with
+ * %LANYARD_ERROR_CONFIGURATION and a message naming each as `ID@ISSUER`.
  */
 void
 lanyard_client_get_account_async (LanyardClient       *self,
@@ -1104,8 +1264,10 @@ lanyard_client_get_account_async (LanyardClient       *self,
                                   gpointer             user_data)
 {
   GTask *task;
-  g_autofree char *default_id = NULL;
-  const char *wanted;
+  g_autofree char *id = NULL;
+  g_autofree char *issuer = NULL;
+  g_autofree char *client_id = NULL;
+  const char *at;
 
   g_return_if_fail (LANYARD_IS_CLIENT (self));
 
@@ -1113,21 +1275,20 @@ lanyard_client_get_account_async (LanyardClient       *self,
   g_task_set_source_tag (task, lanyard_client_get_account_async);
   g_task_set_task_data (task, g_strdup (account_id), g_free);
 
-  /* One keyring item when we know which: listing means reading and parsing
-   * every stored account, which grows with their number. Session-only
-   * accounts live in memory and need the merged list. */
+  /* The keyring items of one id when we know which: listing means reading
+   * and parsing every stored account, which grows with their number.
+   * Session-only accounts live in memory and need the merged list. */
   if (account_id == NULL)
-    {
-      default_id = lanyard_default_account_get ();
-      wanted = default_id;
-    }
+    id = lanyard_default_account_get (&issuer, &client_id);
+  else if ((at = strchr (account_id, '@')) != NULL)
+    id = g_strndup (account_id, at - account_id);   /* id@issuer, or a username */
   else
-    wanted = account_id;
+    id = g_strdup (account_id);
 
-  if (wanted != NULL && g_hash_table_size (self->session_accounts) == 0)
+  if (id != NULL && *id != '\0' && g_hash_table_size (self->session_accounts) == 0)
     {
-      lanyard_account_store_lookup_async (self->store, wanted, cancellable,
-                                          get_account_looked_up_cb, task);
+      lanyard_account_store_lookup_all_async (self->store, id, issuer, client_id, cancellable,
+                                              get_account_looked_up_cb, task);
       return;
     }
 
@@ -1143,7 +1304,8 @@ lanyard_client_get_account_async (LanyardClient       *self,
  * The result of lanyard_client_get_account_async().
  *
  * Returns: (transfer full): the account; else %NULL with
- *   %LANYARD_ERROR_NOT_FOUND or a keyring error
+ *   %LANYARD_ERROR_NOT_FOUND, %LANYARD_ERROR_CONFIGURATION (several
+ *   accounts answer to the name) or a keyring error
  */
 LanyardAccount *
 lanyard_client_get_account_finish (LanyardClient  *self,

@@ -23,7 +23,7 @@
 //   IDP_REDIRECT_URIS    comma list; loopback http URIs match ANY port
 //                        (default http://127.0.0.1/,http://localhost/,http://[::1]/)
 //   IDP_ACCOUNTS         JSON {"login":{"password":"..","name":"..","email":"..","username":"..",
-//                        "claims":{...more profile claims: lanyard_test_number, lanyard_test_text}},...}
+//                        "claims":{...more profile claims: lanyard_test_number, lanyard_test_text, oid, tid}},...}
 //                        (default alice and bob, password "password")
 //   IDP_AT_TTL, IDP_ID_TTL, IDP_RT_TTL, IDP_SESSION_TTL  seconds (3600, 3600, 14 days, 14 days)
 //   IDP_ROTATE_RT        "0" disables refresh-token rotation (default: rotate on every use)
@@ -197,7 +197,8 @@ const configuration = {
   findAccount: (ctx, sub) => accountFor(sub),
   claims: {
     openid: ['sub', 'login_hint'],
-    profile: ['name', 'preferred_username', 'lanyard_test_number', 'lanyard_test_text'],
+    // oid/tid: only when IDP_ACCOUNTS gives them (an Entra-style id another provider asserts too)
+    profile: ['name', 'preferred_username', 'lanyard_test_number', 'lanyard_test_text', 'oid', 'tid'],
     email: ['email', 'email_verified'],
   },
   scopes: ['openid', 'offline_access', 'profile', 'email'],

@@ -14,6 +14,8 @@
 // Writes {"issuer":...,"port":...} to --ready-file (atomically) once listening; SIGTERM -> exit.
 // IDP_REQUEST_LOG: file; one JSON line {"method","path","status"[,"grant_type"]} per request
 // (the path only, never the query or a secret).
+// MOCK_EXTRA_CLAIMS: JSON object of claims added to every token it signs (e.g. an Entra-style
+// oid/tid that another provider asserts too).
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OAuth2Server } from 'oauth2-mock-server';
@@ -36,6 +38,11 @@ if (requestLog) {
   for (const [event, path] of [['beforeAuthorizeRedirect', '/authorize'], ['beforeRevoke', '/revoke'], ['beforePostLogoutRedirect', '/endsession']]) {
     server.service.on(event, () => appendFileSync(requestLog, `${JSON.stringify({ method: 'GET', path })}\n`));
   }
+}
+
+if (process.env.MOCK_EXTRA_CLAIMS) {
+  const extra = JSON.parse(process.env.MOCK_EXTRA_CLAIMS);
+  server.service.on('beforeTokenSigning', (token) => { Object.assign(token.payload, extra); });
 }
 
 await server.start(Number(opt.port), '127.0.0.1');

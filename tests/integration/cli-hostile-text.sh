@@ -50,7 +50,7 @@ clean_in "claims: stdout carries no raw control or bidi character" "$T/cli.out"
 cli accounts
 is_rc 0 "accounts exits 0"
 clean_in "accounts: stdout carries no raw control or bidi character" "$T/cli.out"
-is "$(awk -F'\t' '{print NF}' "$T/cli.out")" 3 "accounts: still one line of three tab-separated columns"
+is "$(awk -F'\t' '{print NF}' "$T/cli.out")" 4 "accounts: still one line of four tab-separated columns"
 
 cli sign-out --no-browser
 is_rc 0 "sign-out exits 0"

@@ -30,7 +30,7 @@ sign_in() {
   cli accounts
   is_rc 0 "$label: accounts exits 0"
   is "$(grep -c . <<<"$CLI_OUT")" 1 "$label: accounts lists one account"
-  like "$CLI_OUT" $'^[^\t]+\t[^\t]*alice[^\t]*\tAlice Example$' "$label: accounts line is <id>\\t<username>\\t<display name>"
+  like "$CLI_OUT" $'^[^\t]+\t[^\t]*alice[^\t]*\tAlice Example\t'"$IDP_ISSUER"'$' "$label: accounts line is <id>\\t<username>\\t<display name>\\t<issuer>"
 }
 cleanup_accounts() { cli sign-out --no-browser; cli accounts; }
 

@@ -90,7 +90,7 @@ check_sign_in() { # check_sign_in LABEL
   is "$(jq -r .name <<<"$EX_OUT" 2>/dev/null)" "Alice Example" "$label: name"
   like "$(wait_browser '^LANDED ' 5)" '^LANDED 200 http://' "$label: the browser landed on the loopback page"
   cli accounts
-  like "$CLI_OUT" $'^[^\t]+\talice\tAlice Example$' "$label: lanyard-cli finds the account in the keyring"
+  like "$CLI_OUT" $'^[^\t]+\talice\tAlice Example\t[^\t]+$' "$label: lanyard-cli finds the account in the keyring"
   cli sign-out --no-browser
   is_rc 0 "$label: lanyard-cli signs it out"
 }

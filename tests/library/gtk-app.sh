@@ -47,7 +47,7 @@ t_ok "it waits for the browser" wait_line '^signing-in$' 10
 t_ok "it shows alice signed in" wait_line '^signed-in alice$' 60
 like "$(wait_browser '^LANDED ' 5)" '^LANDED 200 http://' "the browser landed on the loopback page"
 cli accounts
-like "$CLI_OUT" $'\talice\tAlice Example$' "lanyard-cli finds the account it signed in"
+like "$CLI_OUT" $'\talice\tAlice Example\t[^\t]+$' "lanyard-cli finds the account it signed in"
 quit_app
 
 t_ok "it starts again" start_app

@@ -12,6 +12,8 @@
 #include "lanyard-fake-provider.h"
 #include "lanyard-test-utils.h"
 
+#include <string.h>
+
 #define ADA_ID LANYARD_FAKE_OID "." LANYARD_FAKE_TID
 #define GRACE_OID "0b0e0c0d-9999-4222-8333-444455556666"
 #define GRACE_ID GRACE_OID "." LANYARD_FAKE_TID
@@ -208,6 +210,154 @@ test_storage_error (Fixture       *fixture,
   g_assert_cmpuint (n_items (fixture->world.client), ==, 1);
 }
 
+/* ------------------------------------------------------------ one id, two providers */
+
+#define ONE "https://one.example.test"
+#define TWO "https://two.example.test"
+
+/* Ada as two providers assert her: the same oid and tid, so the same id. */
+static LanyardAccount *
+ada_at (Fixture    *fixture,
+        const char *issuer)
+{
+  g_autoptr(JsonObject) claims = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  LanyardAccount *account;
+
+  json_object_set_string_member (claims, "iss", issuer);
+  json_object_set_string_member (claims, "sub", "pairwise-subject-of-ada");
+  json_object_set_string_member (claims, "oid", LANYARD_FAKE_OID);
+  json_object_set_string_member (claims, "tid", LANYARD_FAKE_TID);
+  json_object_set_string_member (claims, "preferred_username", "ada@contoso.example");
+  account = lanyard_account_new_from_claims (claims, issuer, fixture->world.config->client_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lanyard_account_get_id (account), ==, ADA_ID);
+  return account;
+}
+
+static LanyardAccount *
+save (LanyardClient  *client,
+      LanyardAccount *account)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardAccount *saved;
+
+  lanyard_client_save_account_async (client, account, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  saved = lanyard_client_save_account_finish (client, result, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+static LanyardAccount *
+get_account (LanyardClient  *client,
+             const char     *name,
+             GError        **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lanyard_client_get_account_async (client, name, NULL, lanyard_test_store_result_cb, &slot);
+  result = lanyard_test_wait_result (&slot);
+  return lanyard_client_get_account_finish (client, result, error);
+}
+
+static void
+assert_names (LanyardClient *client,
+              const char    *name,
+              const char    *issuer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardAccount) account = get_account (client, name, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (lanyard_account_get_issuer (account), ==, issuer);
+}
+
+static void
+assert_ambiguous (LanyardClient *client,
+                  const char    *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardAccount) account = get_account (client, name, &error);
+
+  g_assert_null (account);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  /* It says which there are, so that the person can name one. */
+  g_assert_nonnull (strstr (error->message, ADA_ID "@" ONE));
+  g_assert_nonnull (strstr (error->message, ADA_ID "@" TWO));
+}
+
+/* Two providers assert the same oid/tid: two accounts, in the live list, in
+ * the keyring and by name; a bare id or username that fits both is refused
+ * with the candidates; "<id>@<issuer>" names one; the configured provider
+ * decides when it is one of them. */
+static void
+test_same_id_two_issuers (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  LanyardClient *client = fixture->world.client;
+  g_autoptr(LanyardAccount) one = ada_at (fixture, ONE);
+  g_autoptr(LanyardAccount) two = ada_at (fixture, TWO);
+  g_autoptr(LanyardAccount) saved_one = NULL;
+  g_autoptr(LanyardAccount) saved_two = NULL;
+  g_autoptr(LanyardClient) fresh = NULL;
+  g_autoptr(LanyardClient) at_two = NULL;
+  g_autoptr(LanyardConfig) config_two = NULL;
+  g_autoptr(LanyardAccount) picked = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_id = NULL;
+
+  saved_one = save (client, one);
+  saved_two = save (client, two);
+
+  g_assert_cmpuint (n_items (client), ==, 2);
+  g_assert_true (item (client, 0) == saved_two);
+  g_assert_true (item (client, 1) == saved_one);
+
+  assert_ambiguous (client, ADA_ID);
+  assert_ambiguous (client, "ada@contoso.example");
+  assert_names (client, ADA_ID "@" ONE, ONE);
+  assert_names (client, ADA_ID "@" TWO, TWO);
+  assert_names (client, "ada@contoso.example@" ONE, ONE);
+  assert_names (client, NULL, TWO);
+
+  /* What a new process finds: both items, the same answers from the
+   * keyring's lookup of the id. */
+  fresh = lanyard_fake_world_new_client (&fixture->world);
+  assert_ambiguous (fresh, ADA_ID);
+  assert_names (fresh, ADA_ID "@" ONE, ONE);
+  assert_names (fresh, ADA_ID "@" TWO, TWO);
+  listed = lanyard_fake_list_accounts (fresh);
+  g_assert_cmpuint (listed->len, ==, 2);
+  g_assert_cmpuint (n_items (fresh), ==, 2);
+
+  /* The default is the account, not its id: the older one made default
+   * stays the one no name means. */
+  lanyard_client_set_default_account_id (fresh, ADA_ID "@" ONE);
+  default_id = lanyard_client_dup_default_account_id (fresh);
+  g_assert_cmpstr (default_id, ==, ADA_ID);
+  g_clear_object (&fresh);
+  fresh = lanyard_fake_world_new_client (&fixture->world);
+  assert_names (fresh, NULL, ONE);
+
+  /* Configured for the second provider: its account is the one meant. */
+  config_two = lanyard_config_copy (fixture->world.config);
+  g_free (config_two->authority);
+  config_two->authority = g_strdup (TWO);
+  at_two = lanyard_client_new (config_two, fixture->world.store,
+                               LANYARD_BROWSER (fixture->world.browser), &error);
+  g_assert_no_error (error);
+  assert_names (at_two, ADA_ID, TWO);
+  assert_names (at_two, "ada@contoso.example", TWO);
+  picked = get_account (at_two, "nobody", &error);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_NOT_FOUND);
+  g_assert_null (picked);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,6 +370,7 @@ main (int   argc,
   ADD ("live-list", test_live_list);
   ADD ("listed", test_listed);
   ADD ("storage-error", test_storage_error);
+  ADD ("same-id-two-issuers", test_same_id_two_issuers);
 
 #undef ADD
 

@@ -197,7 +197,7 @@ test_approved (Fixture       *fixture,
   g_assert_true (lanyard_fake_provider_is_live_refresh_token (fixture->world.fake,
                                                               lanyard_account_get_refresh_token (stored)));
   {
-    g_autofree char *default_id = lanyard_default_account_get ();
+    g_autofree char *default_id = lanyard_default_account_get (NULL, NULL);
     g_assert_cmpstr (default_id, ==, ACCOUNT_ID);
   }
 

@@ -308,8 +308,12 @@ test_waiter_rereads_keyring (Fixture       *fixture,
   GAsyncResult *second_slot = NULL;
   GPtrArray *waiting;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(LanyardAccount) account = lanyard_fake_sign_in (fixture->world.client, NULL, &error);
+  g_autofree char *identity = lanyard_account_dup_identity_key (account);
+  g_autofree char *key = g_strconcat (identity, "\n", NULL);
 
-  sign_in_ok (fixture);
+  g_assert_no_error (error);
+
   other = lanyard_fake_world_new_client (&fixture->world);
 
   /* The other process holds the lock while its refresh is on the wire. */
@@ -321,7 +325,7 @@ test_waiter_rereads_keyring (Fixture       *fixture,
   /* This one reads the account now, then waits for the lock. */
   lanyard_client_acquire_token_async (fixture->world.client, NULL, NULL, LANYARD_TOKEN_FORCE_REFRESH, NULL,
                                       lanyard_test_store_result_cb, &second_slot);
-  while ((waiting = g_hash_table_lookup (fixture->world.client->refreshes, ACCOUNT_ID "\n")) == NULL &&
+  while ((waiting = g_hash_table_lookup (fixture->world.client->refreshes, key)) == NULL &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (waiting);
