@@ -151,6 +151,13 @@ popdown_cb (LanyardAccountMenu *self)
   gtk_popover_popdown (self->popover);
 }
 
+/* No names, as for pages: tests see the menu open before they photograph it. */
+static void
+popover_visible_cb (LanyardAccountMenu *self)
+{
+  g_debug ("Account menu: %s", gtk_widget_get_visible (GTK_WIDGET (self->popover)) ? "open" : "closed");
+}
+
 static GtkWidget *
 menu_button (const char *label,
              const char *action)
@@ -218,6 +225,8 @@ lanyard_account_menu_constructed (GObject *object)
 
   self->popover = GTK_POPOVER (gtk_popover_new ());
   gtk_popover_set_child (self->popover, box);
+  g_signal_connect_object (self->popover, "notify::visible", G_CALLBACK (popover_visible_cb),
+                           self, G_CONNECT_SWAPPED);
 
   self->button = GTK_MENU_BUTTON (gtk_menu_button_new ());
   gtk_menu_button_set_child (self->button, button_box);

@@ -74,6 +74,18 @@ is "$(app_account)" "$ALICE" "switch: alice is current"
 is "$(app_state)" signed-in "switch: still signed in"
 is "$(requests)" "$before" "switch: no request to the provider"
 
+# The account menu as a person opens it: a click on the header's account button (the first thing
+# at its start), listing bob under alice, with Add Another Account and Sign Out. The pointer
+# rests on the title, where it shows no tooltip.
+WIN=$(app_window)
+xdotool mousemove --window "$WIN" 320 12
+SHOT_DELAY=0.5 shot accounts-menu-base
+xdotool mousemove --window "$WIN" 40 24 click 1 mousemove --window "$WIN" 320 12
+t_ok "menu: the account menu opens" app_log_has 'Account menu: open' 5
+SHOT_DELAY=0.5 shot_popup accounts-menu accounts-menu-base
+keys Escape
+t_ok "menu: Escape closes it" app_log_has 'Account menu: closed' 5
+
 # ============================================================ 5. sign out of one, restart
 t_ok "sign out bob: app.sign-out-account" app_action_s sign-out-account "$BOB"
 t_ok "sign out bob: the result is told" app_log_has 'Toast: Signed out' 30

@@ -13,6 +13,7 @@
 #   app_toasts                every toast the app showed so far (its "Toast: " debug lines)
 #   app_pages                 every page change so far (its "Page: " debug lines)
 #   shot NAME                 screenshot of the screen, trimmed, to $LANYARD_TEST_SCREENSHOTS/NAME.png
+#   shot_popup NAME BASE      the same with a menu open, its margins filled from shot BASE
 #   keyring_items             the number of Lanyard items in the test keyring (secret-tool)
 
 : "${LANYARD_APP:=}"
@@ -100,6 +101,21 @@ shot() {
     pass "screenshot $1 -> $out"
   else
     fail "screenshot $1" "$(cat "$T/import.err")"
+  fi
+}
+
+# shot_popup NAME BASE — shot NAME of a popup (a menu) over the window, where BASE is a shot of the
+# same window just before it opened. Xvfb has no compositor: the popup surface's transparent
+# margins come out black (its rounded edges nearly black); they are filled from BASE, as a
+# compositor would show them. Text (#333 at the darkest) is far from the 12 % fuzz.
+shot_popup() {
+  local out=$LANYARD_TEST_SCREENSHOTS/$1.png base=$LANYARD_TEST_SCREENSHOTS/$2.png
+  shot "$1" || return 0
+  [ -f "$out" ] && [ -f "$base" ] || return 0
+  if convert "$out" -fuzz 12% -transparent black "$base" +swap -composite "$out" 2>"$T/convert.err"; then
+    pass "screenshot $1: the popup's margins filled from $2"
+  else
+    fail "screenshot $1: the popup's margins filled from $2" "$(cat "$T/convert.err")"
   fi
 }
 
