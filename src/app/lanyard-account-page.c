@@ -149,14 +149,12 @@ update (LanyardAccountPage *self)
 {
   g_autofree char *display_name = NULL;
   g_autofree char *username = NULL;
-  gboolean has_refresh_token = FALSE;
 
   if (self->account != NULL)
     {
       /* The provider chose them: no control character or bidi override. */
       display_name = lanyard_clean_text (lanyard_account_get_display_name (self->account));
       username = lanyard_clean_text (lanyard_account_get_username (self->account));
-      has_refresh_token = lanyard_account_get_refresh_token (self->account) != NULL;
     }
 
   adw_avatar_set_text (self->avatar, display_name);
@@ -175,9 +173,7 @@ update (LanyardAccountPage *self)
                           self->account != NULL && lanyard_account_get_session_only (self->account));
 
   adw_action_row_set_subtitle (self->refresh_row,
-                               has_refresh_token
-                               ? _("Tokens are renewed without signing in again")
-                               : _("None: sign in again when the access token expires"));
+                               self->account ? lanyard_format_renewal (self->account) : "");
 
   update_times (self);
   rebuild_claims (self);

@@ -226,3 +226,13 @@ lanyard_format_time_span (guint seconds)
 
   return g_strdup_printf (ngettext ("%u second", "%u seconds", seconds), seconds);
 }
+
+const char *
+lanyard_format_renewal (LanyardAccount *account)
+{
+  g_return_val_if_fail (LANYARD_IS_ACCOUNT (account), NULL);
+
+  return lanyard_account_get_refresh_token (account) != NULL
+         ? _("Tokens are renewed without signing in again")
+         : _("None: sign in again when the access token expires");
+}

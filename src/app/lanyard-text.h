@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "lanyard.h"
+
 G_BEGIN_DECLS
 
 char     *lanyard_error_to_text         (const GError *error);
@@ -33,5 +35,10 @@ char     *lanyard_format_relative_time  (gint64 when,
 char     *lanyard_format_time_span      (guint seconds);
 /* A local date and time for a unix timestamp. */
 char     *lanyard_format_timestamp      (gint64 when);
+
+/* What the account page says about renewing @account's tokens: without
+ * signing in again only while it has a refresh token (one the provider
+ * refused is dropped: the session has ended). */
+const char *lanyard_format_renewal      (LanyardAccount *account);
 
 G_END_DECLS

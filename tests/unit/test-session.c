@@ -18,6 +18,7 @@
 #include "lanyard-fake-provider.h"
 #include "lanyard-session.h"
 #include "lanyard-test-utils.h"
+#include "lanyard-text.h"
 
 #include <glib/gstdio.h>
 
@@ -480,6 +481,98 @@ test_refresh (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (fixture->messages, 0), ==, "0|Tokens renewed|");
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+silent_ended_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = lanyard_client_acquire_token_silent_finish (LANYARD_CLIENT (object), result, &error);
+  g_assert_null (account);
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The refresh token died ("Your session has ended"): the page, which
+ * follows the session's "account", no longer says the tokens are renewed
+ * without signing in, and Renew is off. @elsewhere: the renewal was not the
+ * session's own (an API call's, through the client). */
+static void
+session_ended (Fixture  *fixture,
+               gboolean  elsewhere)
+{
+  const char *renewed = "Tokens are renewed without signing in again";
+  LanyardAccount *account;
+  guint notified = 0;
+  gboolean done = FALSE;
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  sign_in (fixture);
+  g_assert_cmpstr (lanyard_format_renewal (lanyard_session_get_account (fixture->session)), ==, renewed);
+  g_assert_true (can (fixture->session, "refresh"));
+  g_signal_connect (fixture->session, "notify::account", G_CALLBACK (count_notify_cb), &notified);
+
+  lanyard_fake_provider_revoke_grants (fixture->world.fake);
+  if (elsewhere)
+    {
+      account = lanyard_session_get_account (fixture->session);
+      lanyard_client_acquire_token_silent_async (lanyard_session_get_client (fixture->session),
+                                                 lanyard_account_get_id (account), NULL, TRUE, NULL,
+                                                 silent_ended_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (fixture->messages->len, ==, 0);
+    }
+  else
+    {
+      lanyard_session_refresh (fixture->session);
+      wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+      g_assert_cmpuint (fixture->messages->len, ==, 1);
+      g_assert_cmpstr (g_ptr_array_index (fixture->messages, 0), ==,
+                       "1|Your session has ended. Sign in again to continue.|app.sign-in");
+    }
+
+  /* Still signed in (the access token may serve a while), as the same
+   * person, told to the page again. */
+  account = lanyard_session_get_account (fixture->session);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpuint (notified, >, 0);
+  g_assert_null (lanyard_account_get_refresh_token (account));
+  g_assert_cmpstr (lanyard_format_renewal (account), !=, renewed);
+  g_assert_cmpstr (lanyard_format_renewal (account), ==,
+                   "None: sign in again when the access token expires");
+  g_assert_false (can (fixture->session, "refresh"));
+  g_assert_true (can (fixture->session, "sign-in"));
+  g_signal_handlers_disconnect_by_data (fixture->session, &notified);
+}
+
+static void
+test_session_ended (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  session_ended (fixture, FALSE);
+}
+
+static void
+test_session_ended_elsewhere (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  session_ended (fixture, TRUE);
+}
+
 /* A locked keyring at start: said in the page (keyring-locked) and in a
  * message with Unlock; once unlocked, Unlock restores the account. */
 static void
@@ -668,6 +761,8 @@ main (int   argc,
   ADD ("browser-fails", test_browser_fails);
   ADD ("refused", test_refused);
   ADD ("refresh", test_refresh);
+  ADD ("refresh/session-ended", test_session_ended);
+  ADD ("refresh/session-ended-elsewhere", test_session_ended_elsewhere);
   ADD ("sign-up/unsupported", test_sign_up_unsupported);
   ADD ("sign-up/supported", test_sign_up);
   ADD ("device", test_device);
