@@ -4,8 +4,9 @@
 // Reads LANYARD_AUTHORITY (an Entra External ID tenant subdomain or any OpenID
 // provider's issuer URL), LANYARD_CLIENT_ID and, optionally, LANYARD_CA_FILE;
 // opens $BROWSER (else the desktop's browser), waits for the sign-in, and
-// prints the validated ID token's claims as JSON. Exit status 0 on success,
-// 1 with the error message on stderr otherwise.
+// prints the validated ID token's claims as JSON. Each phase of the sign-in
+// goes to stderr as it happens ("lanyard-sign-in: phase waiting-for-browser").
+// Exit status 0 on success, 1 with the error message on stderr otherwise.
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 import GLib from 'gi://GLib';
@@ -24,9 +25,15 @@ const client = Lanyard.Client.new(config, null, null);
 const loop = new GLib.MainLoop(null, false);
 let status = 1;
 
-client.sign_in_async(null, null, (source, result) => {
+// A sign-in is an object whose properties say where it is.
+const signIn = Lanyard.SignIn.new(client);
+signIn.connect('notify::phase', () => {
+    const name = Object.keys(Lanyard.SignInPhase).find(k => Lanyard.SignInPhase[k] === signIn.phase);
+    printerr(`lanyard-sign-in: phase ${name.toLowerCase().replaceAll('_', '-')}`);
+});
+signIn.run_async(null, (source, result) => {
     try {
-        const account = source.sign_in_finish(result);
+        const account = source.run_finish(result);
         const node = Json.Node.alloc().init_object(account.get_claims());
         print(Json.to_string(node, true));
         status = 0;

@@ -29,7 +29,7 @@ class App(Gtk.Application):
         Gtk.Application.do_startup(self)
         config = Lanyard.Config.new_from_environment()
         self.client = Lanyard.Client.new(config, None, None)
-        self.client.connect('authorization-started', self.on_authorization_started)
+        self.running = None
         # The live list: sign-in, renewal and sign-out keep it current.
         self.accounts = self.client.get_accounts()
         self.accounts.connect('items-changed', lambda *args: self.update())
@@ -80,14 +80,19 @@ class App(Gtk.Application):
     def sign_in(self, action, parameter):
         self.update('signing-in')
         self.cancellable = Gio.Cancellable()
-        self.client.sign_in_async(None, self.cancellable, self.on_signed_in)
+        # The sign-in in progress is an object: its phase and page are properties.
+        self.running = Lanyard.SignIn.new(self.client)
+        self.running.connect('notify::phase', self.on_phase)
+        self.running.run_async(self.cancellable, self.on_signed_in)
 
-    def on_authorization_started(self, client, uri):
-        self.label.set_text('Continue in your browser')
+    def on_phase(self, sign_in, pspec):
+        if sign_in.props.phase == Lanyard.SignInPhase.WAITING_FOR_BROWSER:
+            self.label.set_text(f'Continue in your browser, or open {sign_in.props.uri}')
 
-    def on_signed_in(self, client, result):
+    def on_signed_in(self, sign_in, result):
+        self.running = None
         try:
-            client.sign_in_finish(result)
+            sign_in.run_finish(result)
             self.update()
         except GLib.Error as error:
             self.update(f'error {error.message}')

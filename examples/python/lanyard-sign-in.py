@@ -4,8 +4,9 @@
 # Reads LANYARD_AUTHORITY (an Entra External ID tenant subdomain or any OpenID
 # provider's issuer URL), LANYARD_CLIENT_ID and, optionally, LANYARD_CA_FILE;
 # opens $BROWSER (else the desktop's browser), waits for the sign-in, and
-# prints the validated ID token's claims as JSON. Exit status 0 on success,
-# 1 with the error message on stderr otherwise.
+# prints the validated ID token's claims as JSON. Each phase of the sign-in
+# goes to stderr as it happens ("lanyard-sign-in: phase waiting-for-browser").
+# Exit status 0 on success, 1 with the error message on stderr otherwise.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import sys
@@ -23,10 +24,14 @@ loop = GLib.MainLoop()
 status = 1
 
 
-def signed_in(client, result):
+def phase_changed(sign_in, pspec):
+    print(f'lanyard-sign-in: phase {sign_in.props.phase.value_nick}', file=sys.stderr)
+
+
+def signed_in(sign_in, result):
     global status
     try:
-        account = client.sign_in_finish(result)
+        account = sign_in.run_finish(result)
         node = Json.Node.alloc().init_object(account.get_claims())
         print(Json.to_string(node, True))
         status = 0
@@ -35,6 +40,9 @@ def signed_in(client, result):
     loop.quit()
 
 
-client.sign_in_async(None, None, signed_in)
+# A sign-in is an object whose properties say where it is.
+sign_in = Lanyard.SignIn.new(client)
+sign_in.connect('notify::phase', phase_changed)
+sign_in.run_async(None, signed_in)
 loop.run()
 sys.exit(status)

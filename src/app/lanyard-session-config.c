@@ -255,7 +255,6 @@ _lanyard_session_reload_config (LanyardSession *self)
       return;
     }
 
-  _lanyard_session_watch_sign_in (self);
   _lanyard_session_set_state (self, LANYARD_SESSION_STATE_LOADING);
   _lanyard_session_load_accounts (self);
 }

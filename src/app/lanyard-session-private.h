@@ -51,6 +51,8 @@ struct _LanyardSession
   LanyardSessionState  state;
   guint                busy;
 
+  /* The sign-in in progress; what the pages show is copied from it. */
+  LanyardSignIn       *sign_in;
   char                *sign_in_uri;
   GError              *browser_error;
   gboolean             signing_up;
@@ -142,9 +144,5 @@ void            _lanyard_session_set_account   (LanyardSession *self,
                                                 LanyardAccount *account);
 void            _lanyard_session_show_account  (LanyardSession *self,
                                                 LanyardAccount *account);
-
-/* lanyard-session-sign-in.c */
-/* Follows the new client's sign-in in progress (its URI, browser, device code). */
-void            _lanyard_session_watch_sign_in (LanyardSession *self);
 
 G_END_DECLS

@@ -4,9 +4,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * In the browser (Sign In, Create Account, Add Another Account) or on
- * another device (RFC 8628), with Cancel; what the waiting and device pages
- * show meanwhile.
+ * In the browser (Sign In, Create Account, Add Another Account, a claims
+ * challenge) or on another device (RFC 8628), with Cancel; what the waiting
+ * and device pages show meanwhile, from the core's LanyardSignIn.
  */
 #define G_LOG_DOMAIN "lanyard-app"
 
@@ -48,56 +48,46 @@ set_device_progress (LanyardSession    *self,
     }
 }
 
+/* The pages show what the current sign-in says (its page, the browser's
+ * failure, the device code); a sign-in that was replaced says nothing. */
 static void
-authorization_started_cb (LanyardSession *self,
-                          const char     *uri,
-                          LanyardClient  *client)
+sign_in_notify_cb (LanyardSession *self,
+                   GParamSpec     *pspec,
+                   LanyardSignIn  *sign_in)
 {
-  g_free (self->sign_in_uri);
-  self->sign_in_uri = g_strdup (uri);
-  _lanyard_session_notify (self, PROP_SIGN_IN_URI);
-}
+  const char *name = g_param_spec_get_name (pspec);
 
-static void
-browser_failed_cb (LanyardSession *self,
-                   const GError   *error,
-                   LanyardClient  *client)
-{
-  g_clear_error (&self->browser_error);
-  self->browser_error = g_error_copy (error);
-  _lanyard_session_notify (self, PROP_BROWSER_ERROR);
-}
+  if (sign_in != self->sign_in)
+    return;
 
-static void
-device_code_cb (LanyardSession    *self,
-                LanyardDeviceCode *code,
-                LanyardClient     *client)
-{
-  g_set_object (&self->device_code, code);
-  _lanyard_session_notify (self, PROP_DEVICE_CODE);
-}
+  if (g_str_equal (name, "uri"))
+    {
+      g_free (self->sign_in_uri);
+      self->sign_in_uri = g_strdup (lanyard_sign_in_get_uri (sign_in));
+      _lanyard_session_notify (self, PROP_SIGN_IN_URI);
+    }
+  else if (g_str_equal (name, "browser-error"))
+    {
+      const GError *error = lanyard_sign_in_get_browser_error (sign_in);
 
-void
-_lanyard_session_watch_sign_in (LanyardSession *self)
-{
-  g_signal_connect_object (self->client, "authorization-started",
-                           G_CALLBACK (authorization_started_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->client, "browser-failed",
-                           G_CALLBACK (browser_failed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->client, "device-code",
-                           G_CALLBACK (device_code_cb), self, G_CONNECT_SWAPPED);
+      g_clear_error (&self->browser_error);
+      self->browser_error = error ? g_error_copy (error) : NULL;
+      _lanyard_session_notify (self, PROP_BROWSER_ERROR);
+    }
+  else if (g_str_equal (name, "device-code"))
+    set_device_progress (self, lanyard_sign_in_get_device_code (sign_in), FALSE);
 }
 
 /* How a sign-in ended, in the browser or on another device. */
 static void
 sign_in_done (LanyardSession *self,
               LanyardAccount *account,
-              const GError   *error,
-              GAsyncResult   *result)
+              const GError   *error)
 {
   const GError *keyring_error;
 
   g_clear_object (&self->sign_in_cancellable);
+  g_clear_object (&self->sign_in);
   set_device_progress (self, NULL, FALSE);
 
   if (account == NULL)
@@ -116,7 +106,8 @@ sign_in_done (LanyardSession *self,
        * the provider answered for another: then as is). */
       _lanyard_session_show_account (self, _lanyard_session_find_account (self, id) ?: account);
 
-      keyring_error = lanyard_client_sign_in_get_keyring_error (result);
+      keyring_error = lanyard_account_get_session_only (account)
+                      ? lanyard_account_get_storage_error (account) : NULL;
       if (g_error_matches (keyring_error, LANYARD_ERROR, LANYARD_ERROR_KEYRING_LOCKED))
         {
           _lanyard_session_set_keyring_locked (self, TRUE);
@@ -143,17 +134,20 @@ sign_in_cb (GObject      *object,
   g_autoptr(LanyardAccount) account = NULL;
   g_autoptr(GError) error = NULL;
 
-  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (object), result, &error);
+  account = lanyard_sign_in_run_finish (LANYARD_SIGN_IN (object), result, &error);
 
   if (_lanyard_session_gone (self))
     return;
 
-  sign_in_done (self, account, error, result);
+  sign_in_done (self, account, error);
 }
 
-/* A sign-in has its own cancellable, for Cancel; one at a time. */
-static void
-new_sign_in_cancellable (LanyardSession *self)
+/* The session's one sign-in, with its own cancellable for Cancel: a new
+ * one cancels the one before (the session shows one at a time; the core
+ * would let both run). */
+static LanyardSignIn *
+new_sign_in (LanyardSession    *self,
+             LanyardSignInFlow  flow)
 {
   g_cancellable_cancel (self->sign_in_cancellable);
   g_clear_object (&self->sign_in_cancellable);
@@ -162,25 +156,34 @@ new_sign_in_cancellable (LanyardSession *self)
   g_signal_connect_object (self->cancellable, "cancelled",
                            G_CALLBACK (g_cancellable_cancel), self->sign_in_cancellable,
                            G_CONNECT_SWAPPED);
+
+  g_clear_object (&self->sign_in);
+  self->sign_in = lanyard_sign_in_new (self->client);
+  lanyard_sign_in_set_flow (self->sign_in, flow);
+  g_signal_connect_object (self->sign_in, "notify", G_CALLBACK (sign_in_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  return self->sign_in;
 }
 
 static void
-start_sign_in (LanyardSession *self,
-               const char     *prompt,
-               const char     *login_hint)
+start_sign_in (LanyardSession     *self,
+               const char         *prompt,
+               const char         *login_hint,
+               const char         *claims,
+               const char * const *scopes)
 {
-  LanyardSignInOptions options = { 0 };
+  LanyardSignIn *sign_in = new_sign_in (self, LANYARD_SIGN_IN_FLOW_BROWSER);
 
-  options.prompt = prompt;
-  options.login_hint = login_hint;
-
-  new_sign_in_cancellable (self);
+  lanyard_sign_in_set_prompt (sign_in, prompt);
+  lanyard_sign_in_set_login_hint (sign_in, login_hint);
+  lanyard_sign_in_set_claims (sign_in, claims);
+  lanyard_sign_in_set_extra_scopes (sign_in, scopes);
 
   set_sign_in_progress (self, g_strcmp0 (prompt, "create") == 0);
   _lanyard_session_set_state (self, LANYARD_SESSION_STATE_WAITING);
 
-  lanyard_client_sign_in_async (self->client, &options, self->sign_in_cancellable,
-                                sign_in_cb, g_object_ref (self));
+  lanyard_sign_in_run_async (sign_in, self->sign_in_cancellable, sign_in_cb, g_object_ref (self));
 }
 
 void
@@ -192,7 +195,24 @@ lanyard_session_sign_in (LanyardSession *self)
     return;
 
   /* Signing in again (the session ended): offer the same account. */
-  start_sign_in (self, NULL, self->account ? lanyard_account_get_username (self->account) : NULL);
+  start_sign_in (self, NULL, self->account ? lanyard_account_get_username (self->account) : NULL,
+                 NULL, NULL);
+}
+
+void
+lanyard_session_sign_in_with_claims (LanyardSession     *self,
+                                     const char         *claims,
+                                     const char * const *scopes)
+{
+  g_return_if_fail (LANYARD_IS_SESSION (self));
+
+  if (!self->can[CAN_SIGN_IN])
+    return;
+
+  /* As MSAL answers a claims challenge: the same account, asked again for
+   * what the API wants (a bad challenge fails the sign-in, said in words). */
+  start_sign_in (self, NULL, self->account ? lanyard_account_get_username (self->account) : NULL,
+                 claims, scopes);
 }
 
 void
@@ -202,7 +222,7 @@ lanyard_session_sign_up (LanyardSession *self)
 
   /* OpenID Connect Prompt Create; Entra External ID opens its sign-up page. */
   if (self->can[CAN_SIGN_UP])
-    start_sign_in (self, "create", NULL);
+    start_sign_in (self, "create", NULL, NULL, NULL);
 }
 
 void
@@ -212,7 +232,7 @@ lanyard_session_add_account (LanyardSession *self)
 
   /* The provider asks which account, instead of reusing its session. */
   if (self->can[CAN_ADD_ACCOUNT])
-    start_sign_in (self, "select_account", NULL);
+    start_sign_in (self, "select_account", NULL, NULL, NULL);
 }
 
 void
@@ -243,7 +263,7 @@ sign_in_device_cb (GObject      *object,
   g_autoptr(LanyardAccount) account = NULL;
   g_autoptr(GError) error = NULL;
 
-  account = lanyard_client_sign_in_device_finish (LANYARD_CLIENT (object), result, &error);
+  account = lanyard_sign_in_run_finish (LANYARD_SIGN_IN (object), result, &error);
 
   if (_lanyard_session_gone (self))
     return;
@@ -254,26 +274,28 @@ sign_in_device_cb (GObject      *object,
       self->device_code != NULL)
     {
       g_clear_object (&self->sign_in_cancellable);
+      g_clear_object (&self->sign_in);
       set_device_progress (self, self->device_code, TRUE);
       return;
     }
 
-  sign_in_done (self, account, error, result);
+  sign_in_done (self, account, error);
 }
 
 void
 lanyard_session_sign_in_device (LanyardSession *self)
 {
+  LanyardSignIn *sign_in;
+
   g_return_if_fail (LANYARD_IS_SESSION (self));
 
   if (!self->can[CAN_SIGN_IN_DEVICE])
     return;
 
-  new_sign_in_cancellable (self);
+  sign_in = new_sign_in (self, LANYARD_SIGN_IN_FLOW_DEVICE_CODE);
 
   set_device_progress (self, NULL, FALSE);
   _lanyard_session_set_state (self, LANYARD_SESSION_STATE_DEVICE);
 
-  lanyard_client_sign_in_device_async (self->client, self->sign_in_cancellable,
-                                       sign_in_device_cb, g_object_ref (self));
+  lanyard_sign_in_run_async (sign_in, self->sign_in_cancellable, sign_in_device_cb, g_object_ref (self));
 }

@@ -216,6 +216,7 @@ lanyard_session_dispose (GObject *object)
   g_clear_object (&self->browser);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->sign_in);
 
   G_OBJECT_CLASS (lanyard_session_parent_class)->dispose (object);
 }

@@ -81,6 +81,12 @@ void lanyard_session_sign_up        (LanyardSession *self);
 /* Sign-in on another device; also a new code after one expired. */
 void lanyard_session_sign_in_device (LanyardSession *self);
 void lanyard_session_add_account    (LanyardSession *self);
+/* An API's claims challenge (lanyard_client_send_authorized_get_claims()):
+ * the current account signs in again in the browser, asking for @claims and
+ * @scopes (the API's, or NULL). As can-sign-in. */
+void lanyard_session_sign_in_with_claims (LanyardSession     *self,
+                                          const char         *claims,
+                                          const char * const *scopes);
 void lanyard_session_switch_account (LanyardSession *self,
                                      const char     *account_id);
 /* @account_id NULL: the current account. */

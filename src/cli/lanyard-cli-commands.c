@@ -108,6 +108,7 @@ static gboolean opt_no_browser;
 static int opt_timeout = -1;
 static gboolean opt_device_code;
 static gboolean opt_no_qr;
+static char *opt_claims;
 
 static GOptionEntry sign_in_entries[] = {
   { "authority", 0, 0, G_OPTION_ARG_STRING, &opt_authority, N_("Authority or issuer URL"), N_("URL") },
@@ -117,6 +118,7 @@ static GOptionEntry sign_in_entries[] = {
   { "prompt", 0, 0, G_OPTION_ARG_STRING, &opt_prompt, N_("prompt parameter (login, consent, select_account, create)"), N_("P") },
   { "login-hint", 0, 0, G_OPTION_ARG_STRING, &opt_login_hint, N_("Username to pre-fill"), N_("H") },
   { "domain-hint", 0, 0, G_OPTION_ARG_STRING, &opt_domain_hint, N_("Federated identity provider hint"), N_("D") },
+  { "claims", 0, 0, G_OPTION_ARG_STRING, &opt_claims, N_("Claims an API's challenge asks for (a JSON object, or base64 of one, as “api” prints it)"), N_("JSON") },
   { "redirect-host", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_host, N_("Host in the redirect URI (default localhost)"), N_("localhost|127.0.0.1") },
   { "redirect-port", 0, 0, G_OPTION_ARG_INT, &opt_redirect_port, N_("Loopback port (default: any free port)"), N_("N") },
   { "redirect-path", 0, 0, G_OPTION_ARG_STRING, &opt_redirect_path, N_("Path in the redirect URI (default /)"), N_("/p") },
@@ -161,7 +163,7 @@ signed_in_cb (GObject      *source,
   g_autoptr(LanyardAccount) account = NULL;
   g_autoptr(GError) error = NULL;
 
-  account = lanyard_client_sign_in_finish (LANYARD_CLIENT (source), result, &error);
+  account = lanyard_sign_in_run_finish (LANYARD_SIGN_IN (source), result, &error);
   if (account == NULL)
     {
       lanyard_cli_run_fail (run, error);
@@ -172,14 +174,19 @@ signed_in_cb (GObject      *source,
 }
 
 static void
-browser_failed_cb (LanyardClient *client,
-                   const GError  *error,
-                   gpointer       user_data)
+browser_error_cb (LanyardSignIn *sign_in,
+                  GParamSpec    *pspec,
+                  gpointer       user_data)
 {
-  char **url = user_data;
-  g_autofree char *message = lanyard_clean_text (error->message);
-  g_autofree char *clean_url = lanyard_clean_text (*url);
+  const GError *error = lanyard_sign_in_get_browser_error (sign_in);
+  g_autofree char *message = NULL;
+  g_autofree char *clean_url = NULL;
 
+  if (error == NULL)
+    return;
+
+  message = lanyard_clean_text (error->message);
+  clean_url = lanyard_clean_text (lanyard_sign_in_get_uri (sign_in));
   g_printerr (_("lanyard-cli: %s\nOpen this link in your browser: %s\n"), message, clean_url);
 
   /* Over SSH or in a container the link leads to this machine's loopback,
@@ -190,15 +197,11 @@ browser_failed_cb (LanyardClient *client,
 }
 
 static void
-authorization_started_cb (LanyardClient *client,
-                          const char    *url,
-                          gpointer       user_data)
+phase_cb (LanyardSignIn *sign_in,
+          GParamSpec    *pspec,
+          gpointer       user_data)
 {
-  char **slot = user_data;
-
-  g_free (*slot);
-  *slot = g_strdup (url);
-  if (!opt_no_browser)
+  if (lanyard_sign_in_get_phase (sign_in) == LANYARD_SIGN_IN_PHASE_WAITING_FOR_BROWSER && !opt_no_browser)
     g_printerr (_("Continue in your browser…\n"));
 }
 
@@ -210,9 +213,8 @@ lanyard_cli_sign_in (int            argc,
   g_autoptr(LanyardConfig) config = NULL;
   g_autoptr(LanyardBrowser) browser = NULL;
   g_autoptr(GError) error = NULL;
-  LanyardSignInOptions options = { 0, };
-  LanyardClient *client;
-  static char *authorization_url;
+  g_autoptr(LanyardClient) client = NULL;
+  g_autoptr(LanyardSignIn) sign_in = NULL;
 
   if (!parse_options (&argc, &argv, _("Sign in with the system browser, or on another device with --device-code."), sign_in_entries, FALSE))
     return LANYARD_CLI_EXIT_USAGE;
@@ -270,7 +272,8 @@ lanyard_cli_sign_in (int            argc,
 
   /* The same rules as the app's forms, for flags and LANYARD_* alike, before
    * anything goes on the network. */
-  if (!lanyard_config_check (config, &error))
+  if (!lanyard_config_check (config, &error) ||
+      (opt_claims != NULL && !lanyard_sign_in_check_claims (opt_claims, &error)))
     {
       g_printerr ("lanyard-cli: %s\n", error->message);
       return LANYARD_CLI_EXIT_USAGE;
@@ -286,6 +289,7 @@ lanyard_cli_sign_in (int            argc,
                                 : opt_prompt ? "--prompt"
                                 : opt_login_hint ? "--login-hint"
                                 : opt_domain_hint ? "--domain-hint"
+                                : opt_claims ? "--claims"
                                 : opt_timeout > 0 ? "--timeout"
                                 : NULL;
 
@@ -311,15 +315,16 @@ lanyard_cli_sign_in (int            argc,
     browser = lanyard_cli_link_browser_new ();
 
   client = client_for (config, browser);
-  g_signal_connect (client, "authorization-started", G_CALLBACK (authorization_started_cb), &authorization_url);
-  g_signal_connect (client, "browser-failed", G_CALLBACK (browser_failed_cb), &authorization_url);
+  sign_in = lanyard_sign_in_new (client);
+  lanyard_sign_in_set_prompt (sign_in, opt_prompt);
+  lanyard_sign_in_set_login_hint (sign_in, opt_login_hint);
+  lanyard_sign_in_set_domain_hint (sign_in, opt_domain_hint);
+  lanyard_sign_in_set_claims (sign_in, opt_claims);
+  g_signal_connect (sign_in, "notify::phase", G_CALLBACK (phase_cb), NULL);
+  g_signal_connect (sign_in, "notify::browser-error", G_CALLBACK (browser_error_cb), NULL);
 
-  options.prompt = opt_prompt;
-  options.login_hint = opt_login_hint;
-  options.domain_hint = opt_domain_hint;
-
-  lanyard_client_sign_in_async (client, &options, run->cancellable, signed_in_cb, run);
-  g_object_unref (client);
+  /* The running sign-in holds itself and the client. */
+  lanyard_sign_in_run_async (sign_in, run->cancellable, signed_in_cb, run);
 
   return -1;
 }

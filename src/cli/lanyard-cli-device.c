@@ -38,15 +38,23 @@ format_time_left (gint64 seconds)
 }
 
 static void
-device_code_cb (LanyardClient     *client,
-                LanyardDeviceCode *code,
-                gpointer           user_data)
+device_code_cb (LanyardSignIn *sign_in,
+                GParamSpec    *pspec,
+                gpointer       user_data)
 {
   DeviceRun *device = user_data;
+  LanyardDeviceCode *code = lanyard_sign_in_get_device_code (sign_in);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *uri = lanyard_clean_text (lanyard_device_code_get_verification_uri (code));
-  g_autofree char *user_code = lanyard_clean_text (lanyard_device_code_get_user_code (code));
-  g_autofree char *time_left = format_time_left (lanyard_device_code_get_expires_at (code) - now);
+  g_autofree char *uri = NULL;
+  g_autofree char *user_code = NULL;
+  g_autofree char *time_left = NULL;
+
+  if (code == NULL)
+    return;
+
+  uri = lanyard_clean_text (lanyard_device_code_get_verification_uri (code));
+  user_code = lanyard_clean_text (lanyard_device_code_get_user_code (code));
+  time_left = format_time_left (lanyard_device_code_get_expires_at (code) - now);
 
   /* Translators: the first %s is a web address, the second a code such as WDJB-MJHT */
   g_printerr (_("To sign in, open %s on a phone or another computer and enter the code\n\n    %s\n\n"),
@@ -76,7 +84,7 @@ signed_in_cb (GObject      *source,
 
   g_free (device);
 
-  account = lanyard_client_sign_in_device_finish (LANYARD_CLIENT (source), result, &error);
+  account = lanyard_sign_in_run_finish (LANYARD_SIGN_IN (source), result, &error);
   if (account == NULL)
     {
       lanyard_cli_run_fail (run, error);
@@ -92,13 +100,15 @@ lanyard_cli_sign_in_device (LanyardClient *client,
                             LanyardCliRun *run)
 {
   DeviceRun *device = g_new0 (DeviceRun, 1);
+  g_autoptr(LanyardSignIn) sign_in = lanyard_sign_in_new (client);
 
   device->run = run;
   /* A QR code is for eyes and cameras, not for a log file or a pipe. */
   device->qr = !no_qr && isatty (STDERR_FILENO);
 
-  g_signal_connect (client, "device-code", G_CALLBACK (device_code_cb), device);
-  lanyard_client_sign_in_device_async (client, run->cancellable, signed_in_cb, device);
+  lanyard_sign_in_set_flow (sign_in, LANYARD_SIGN_IN_FLOW_DEVICE_CODE);
+  g_signal_connect (sign_in, "notify::device-code", G_CALLBACK (device_code_cb), device);
+  lanyard_sign_in_run_async (sign_in, run->cancellable, signed_in_cb, device);
 
   return -1;
 }

@@ -17,18 +17,31 @@
 #include "lanyard-i18n-private.h"
 
 typedef struct {
+  LanyardSignIn        *sign_in;
   LanyardProvider      *provider;
   LanyardTokenResponse *tokens;
   LanyardAccount       *account;
+  /* The same account as it was before (live list or keyring), to restore
+   * when the sign-in is cancelled while it is written. */
+  LanyardAccount       *previous;
 } CompleteData;
 
 static void
 complete_data_free (CompleteData *data)
 {
+  g_clear_object (&data->sign_in);
+  g_clear_object (&data->previous);
   g_clear_object (&data->provider);
   g_clear_pointer (&data->tokens, lanyard_token_response_free);
   g_clear_object (&data->account);
   g_free (data);
+}
+
+static void
+return_cancelled (GTask *task)
+{
+  g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
+                           _("The sign-in was cancelled"));
 }
 
 static void
@@ -44,10 +57,50 @@ cancelled_account_removed_cb (GObject      *source,
   if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
     g_message ("Could not remove the account of a cancelled sign-in: %s", error->message);
 
-  lanyard_client_account_removed (self, data->account);
+  if (data->previous == NULL)
+    lanyard_client_account_removed (self, data->account);
+  else
+    lanyard_client_restore_session_account (self, data->previous);
 
-  g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
-                           _("The sign-in was cancelled"));
+  return_cancelled (task);
+}
+
+static void
+previous_restored_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardClient *self = g_task_get_source_object (task);
+  CompleteData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_account_store_save_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
+    g_message ("Could not restore the account after a cancelled sign-in: %s", error->message);
+
+  lanyard_client_track_account (self, data->previous);
+  return_cancelled (task);
+}
+
+/* A cancelled sign-in leaves the keyring and the live list as they were:
+ * its account removed, or the one it would have replaced put back. The
+ * write may have happened already (a D-Bus call cannot be taken back), so
+ * this runs without a cancellable; it is local and short. */
+static void
+undo_keep (GTask *task)
+{
+  LanyardClient *self = g_task_get_source_object (task);
+  CompleteData *data = g_task_get_task_data (task);
+
+  if (data->previous != NULL && !lanyard_account_get_session_only (data->previous))
+    {
+      lanyard_account_store_save_async (self->store, data->previous, NULL,
+                                        previous_restored_cb, g_object_ref (task));
+      return;
+    }
+
+  lanyard_account_store_remove_account_async (self->store, data->account, NULL,
+                                              cancelled_account_removed_cb, g_object_ref (task));
 }
 
 static void
@@ -56,7 +109,6 @@ account_kept_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LanyardClient *self = g_task_get_source_object (task);
   CompleteData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -69,14 +121,11 @@ account_kept_cb (GObject      *source,
       return;
     }
 
-  /* Cancelled while the keyring was writing: the item may be there already
-   * (a D-Bus call cannot be taken back). A cancelled sign-in leaves no
-   * account behind, so remove it, without a cancellable. */
+  /* Cancelled while the keyring was writing, or just after. */
   if (error != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
       g_clear_error (&error);
-      lanyard_account_store_remove_account_async (self->store, data->account, NULL,
-                                                  cancelled_account_removed_cb, g_steal_pointer (&task));
+      undo_keep (task);
       return;
     }
 
@@ -101,6 +150,9 @@ keep_with_previous_tokens (GTask          *task,
   g_auto(GStrv) granted = NULL;
   GCancellable *cancellable;
 
+  if (previous != NULL)
+    data->previous = g_object_ref (previous);
+
   if (previous != NULL &&
       g_strcmp0 (lanyard_account_get_client_id (previous), lanyard_account_get_client_id (data->account)) == 0 &&
       g_strcmp0 (lanyard_account_get_issuer (previous), lanyard_account_get_issuer (data->account)) == 0)
@@ -123,6 +175,7 @@ keep_with_previous_tokens (GTask          *task,
   lanyard_account_add_access_token (data->account, token);
 
   cancellable = g_task_get_cancellable (task);
+  lanyard_sign_in_set_phase (data->sign_in, LANYARD_SIGN_IN_PHASE_SAVING);
   lanyard_client_keep_account_async (self, data->account, cancellable,
                                      account_kept_cb, g_object_ref (task));
 }
@@ -193,6 +246,7 @@ id_token_validated_cb (GObject      *source,
 
 void
 lanyard_client_complete_sign_in_async (LanyardClient        *self,
+                                       LanyardSignIn        *sign_in,
                                        LanyardProvider      *provider,
                                        LanyardTokenResponse *tokens,
                                        const char           *nonce,
@@ -204,6 +258,7 @@ lanyard_client_complete_sign_in_async (LanyardClient        *self,
   CompleteData *data = g_new0 (CompleteData, 1);
 
   g_task_set_source_tag (task, lanyard_client_complete_sign_in_async);
+  data->sign_in = sign_in ? g_object_ref (sign_in) : NULL;
   data->provider = g_object_ref (provider);
   data->tokens = tokens;
   g_task_set_task_data (task, data, (GDestroyNotify) complete_data_free);
@@ -227,7 +282,7 @@ lanyard_client_complete_sign_in_finish (LanyardClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 const GError *

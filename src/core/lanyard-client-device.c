@@ -21,6 +21,7 @@
 #define MAX_INTERVAL (10 * 60)
 
 typedef struct {
+  LanyardSignIn              *sign_in;
   LanyardProvider            *provider;
   LanyardDeviceAuthorization *authorization;
   guint                       interval;      /* seconds; grows by 5 on each slow_down */
@@ -45,6 +46,7 @@ static void
 device_data_free (DeviceData *data)
 {
   stop_waiting (data);
+  g_clear_object (&data->sign_in);
   g_clear_object (&data->provider);
   g_clear_pointer (&data->authorization, lanyard_device_authorization_free);
   g_free (data);
@@ -112,7 +114,8 @@ polled_cb (GObject      *source,
        * to carry one), so the ID token has none to match; every other check
        * of the browser flow applies. The code came straight from the token
        * endpoint over TLS to the client that asked for it. */
-      lanyard_client_complete_sign_in_async (self, data->provider, tokens, NULL,
+      lanyard_sign_in_set_phase (data->sign_in, LANYARD_SIGN_IN_PHASE_REDEEMING);
+      lanyard_client_complete_sign_in_async (self, data->sign_in, data->provider, tokens, NULL,
                                              cancellable, signed_in_cb, g_steal_pointer (&task));
       return;
 
@@ -246,7 +249,8 @@ code_received_cb (GObject      *source,
 
   g_debug ("Got a device code valid for %u s; polling every %u s",
            data->authorization->expires_in, data->interval);
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_DEVICE_CODE], 0, data->authorization->code);
+  lanyard_sign_in_set_device_code (data->sign_in, data->authorization->code);
+  lanyard_sign_in_set_phase (data->sign_in, LANYARD_SIGN_IN_PHASE_WAITING_FOR_OTHER_DEVICE);
 
   /* A handler may have cancelled already: no request at all then. */
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
@@ -269,6 +273,7 @@ provider_ready_cb (GObject      *source,
   DeviceData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *scope = NULL;
+  g_auto(GStrv) scopes = NULL;
   const char *endpoint;
   GError *error = NULL;
 
@@ -294,7 +299,8 @@ provider_ready_cb (GObject      *source,
       return;
     }
 
-  scope = g_strjoinv (" ", self->config->scopes);
+  scopes = lanyard_sign_in_dup_scopes (data->sign_in);
+  scope = g_strjoinv (" ", scopes);
   lanyard_device_authorization_request_async (self->session, endpoint, self->config->client_id,
                                               scope,
                                               lanyard_authority_is_loopback (lanyard_provider_get_authority (data->provider)),
@@ -302,19 +308,22 @@ provider_ready_cb (GObject      *source,
 }
 
 void
-lanyard_client_sign_in_device_async (LanyardClient       *self,
+lanyard_client_device_sign_in_async (LanyardClient       *self,
+                                     LanyardSignIn       *sign_in,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (LANYARD_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  DeviceData *data;
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lanyard_client_sign_in_device_async);
-  g_task_set_task_data (task, g_new0 (DeviceData, 1), (GDestroyNotify) device_data_free);
+  g_task_set_source_tag (task, lanyard_client_device_sign_in_async);
+  /* As for the browser flow: the flow's answer matches the keyring. */
+  g_task_set_check_cancellable (task, FALSE);
+  data = g_new0 (DeviceData, 1);
+  data->sign_in = g_object_ref (sign_in);
+  g_task_set_task_data (task, data, (GDestroyNotify) device_data_free);
 
   if (self->config->client_id == NULL || self->config->client_id[0] == '\0')
     {
@@ -328,22 +337,13 @@ lanyard_client_sign_in_device_async (LanyardClient       *self,
 }
 
 LanyardAccount *
-lanyard_client_sign_in_device_finish (LanyardClient  *self,
+lanyard_client_device_sign_in_finish (LanyardClient  *self,
                                       GAsyncResult   *result,
                                       GError        **error)
 {
-  LanyardAccount *account;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        lanyard_client_sign_in_device_async, NULL);
 
-  account = g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, lanyard_error_from_gerror (local_error));
-
-  return account;
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- whether to offer it ------------------------------------------------------- */

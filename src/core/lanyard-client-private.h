@@ -9,6 +9,7 @@
 
 #include "lanyard-client.h"
 #include "lanyard-provider-pool.h"
+#include "lanyard-sign-in.h"
 #include "lanyard-token-endpoint.h"
 
 G_BEGIN_DECLS
@@ -42,17 +43,14 @@ struct _LanyardClient
   guint                device_ms_per_second;
 };
 
-enum {
-  SIGNAL_AUTHORIZATION_STARTED,
-  SIGNAL_BROWSER_FAILED,
-  SIGNAL_ACCOUNTS_CHANGED,
-  SIGNAL_DEVICE_CODE,
-  N_SIGNALS
-};
-
-extern guint lanyard_client_signals[N_SIGNALS];
-
 SoupSession *lanyard_client_get_session       (LanyardClient        *self,
+                                               GError              **error);
+
+/* g_task_propagate_*() in LANYARD_ERROR: GTask reports a cancellation it saw
+ * itself as G_IO_ERROR_CANCELLED, which a _finish of ours never returns. */
+gpointer     lanyard_task_propagate_pointer   (GTask                *task,
+                                               GError              **error);
+gboolean     lanyard_task_propagate_boolean   (GTask                *task,
                                                GError              **error);
 
 /* The live list's copy of @account (same identity; transfer full), NULL if
@@ -118,13 +116,36 @@ gboolean     lanyard_client_keep_account_finish (LanyardClient       *self,
  * (KEYRING_LOCKED or KEYRING_UNAVAILABLE), NULL when it is in the keyring. */
 const GError *lanyard_client_keep_account_get_keyring_error (GAsyncResult *result);
 
+/* The two flows of a LanyardSignIn (lanyard-client-sign-in.c,
+ * lanyard-client-device.c): they read its options and report its phase,
+ * page and device code; the sign-in sets the final phase. */
+void            lanyard_client_browser_sign_in_async  (LanyardClient        *self,
+                                                       LanyardSignIn        *sign_in,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+LanyardAccount *lanyard_client_browser_sign_in_finish (LanyardClient        *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+void            lanyard_client_device_sign_in_async   (LanyardClient        *self,
+                                                       LanyardSignIn        *sign_in,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+LanyardAccount *lanyard_client_device_sign_in_finish  (LanyardClient        *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
 /* What an interactive grant returned (@tokens, taken) becomes the signed-in
  * account, the same way for every flow: an ID token is required and
  * validated (@nonce: the one sent, NULL for flows that send none), the
  * account is built from its claims with the granted scopes, kept (keyring or
- * this session), and made the default. Cancelled while the keyring wrote:
- * the item is removed again and the result is LANYARD_ERROR_CANCELLED. */
+ * this session), and made the default; @sign_in (optional) is told when
+ * the keyring write starts. Cancelled while the keyring wrote: what was
+ * there before is restored (the item removed, or the previous account
+ * saved again) and the result is LANYARD_ERROR_CANCELLED. */
 void            lanyard_client_complete_sign_in_async  (LanyardClient        *self,
+                                                        LanyardSignIn        *sign_in,
                                                         LanyardProvider      *provider,
                                                         LanyardTokenResponse *tokens,
                                                         const char           *nonce,
@@ -146,11 +167,14 @@ void         lanyard_client_forget_session_account (LanyardClient  *self,
                                                     LanyardAccount *account);
 
 /* The live list: @account is the newest copy of its identity (replaced in
- * place, or added first as the newest sign-in); an account that is gone is removed, and
- * "accounts-changed" is emitted. */
+ * place, or added first as the newest sign-in); an account that is gone is
+ * removed. */
 void         lanyard_client_track_account   (LanyardClient  *self,
                                              LanyardAccount *account);
 void         lanyard_client_account_removed (LanyardClient  *self,
                                              LanyardAccount *account);
+/* @account, session-only, is held in memory and the live list again. */
+void         lanyard_client_restore_session_account (LanyardClient  *self,
+                                                     LanyardAccount *account);
 
 G_END_DECLS

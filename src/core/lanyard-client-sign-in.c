@@ -18,10 +18,8 @@
 #define NONCE_BYTES 16
 
 typedef struct {
-  LanyardSignInOptions  options;
-  char                 *prompt;
-  char                 *login_hint;
-  char                 *domain_hint;
+  LanyardSignIn        *sign_in;
+  LanyardSignInOptions  options;   /* borrowed from the sign-in */
 
   LanyardProvider      *provider;
   LanyardLoopback      *loopback;
@@ -39,9 +37,7 @@ sign_in_data_free (SignInData *data)
   if (data->loopback != NULL)
     lanyard_loopback_close (data->loopback);
 
-  g_free (data->prompt);
-  g_free (data->login_hint);
-  g_free (data->domain_hint);
+  g_clear_object (&data->sign_in);
   g_clear_object (&data->provider);
   g_clear_object (&data->loopback);
   g_free (data->state);
@@ -146,7 +142,7 @@ code_redeemed_cb (GObject      *source,
       return;
     }
 
-  lanyard_client_complete_sign_in_async (self, data->provider, tokens, data->nonce,
+  lanyard_client_complete_sign_in_async (self, data->sign_in, data->provider, tokens, data->nonce,
                                          cancellable, signed_in_cb, g_steal_pointer (&task));
 }
 
@@ -170,6 +166,7 @@ authorization_response_cb (GObject      *source,
     }
 
   g_debug ("Authorization response received; redeeming the code");
+  lanyard_sign_in_set_phase (data->sign_in, LANYARD_SIGN_IN_PHASE_REDEEMING);
   lanyard_token_redeem_code_async (self->session,
                                    lanyard_provider_get_token_endpoint (data->provider),
                                    self->config->client_id,
@@ -185,13 +182,15 @@ browser_opened_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(LanyardClient) self = user_data;
+  g_autoptr(LanyardSignIn) sign_in = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* The flow goes on: the user can still open the link by hand. */
+  /* The flow goes on: the user can still open the link by hand. A browser
+   * that answers after the sign-in ended has nothing left to say. */
   if (!lanyard_browser_open_uri_finish (LANYARD_BROWSER (source), result, &error) &&
-      !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED))
-    g_signal_emit (self, lanyard_client_signals[SIGNAL_BROWSER_FAILED], 0, error);
+      !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED) &&
+      lanyard_sign_in_get_phase (sign_in) == LANYARD_SIGN_IN_PHASE_WAITING_FOR_BROWSER)
+    lanyard_sign_in_set_browser_error (sign_in, error);
 }
 
 static void
@@ -205,6 +204,7 @@ provider_ready_cb (GObject      *source,
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *challenge = NULL;
   g_autofree char *url = NULL;
+  g_auto(GStrv) scopes = NULL;
   GError *error = NULL;
 
   data->provider = lanyard_client_load_provider_finish (self, result, &error);
@@ -244,13 +244,15 @@ provider_ready_cb (GObject      *source,
       !lanyard_provider_supports_prompt_select_account (data->provider))
     data->options.prompt = "login";
 
+  scopes = lanyard_sign_in_dup_scopes (data->sign_in);
   url = lanyard_build_authorize_url (lanyard_provider_get_authorization_endpoint (data->provider),
                                      self->config->client_id,
                                      lanyard_loopback_get_redirect_uri (data->loopback),
-                                     (const char * const *) self->config->scopes,
+                                     (const char * const *) scopes,
                                      data->state, data->nonce, challenge,
                                      lanyard_provider_supports_form_post (data->provider),
-                                     &data->options);
+                                     &data->options,
+                                     lanyard_sign_in_get_claims_json (data->sign_in));
 
   lanyard_loopback_wait_async (data->loopback, data->state,
                                lanyard_provider_get_issuer (data->provider),
@@ -259,59 +261,38 @@ provider_ready_cb (GObject      *source,
                                authorization_response_cb, g_object_ref (task));
 
   g_debug ("Listening on port %u; opening the browser", lanyard_loopback_get_port (data->loopback));
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED], 0, url);
+  lanyard_sign_in_set_uri (data->sign_in, url);
+  lanyard_sign_in_set_phase (data->sign_in, LANYARD_SIGN_IN_PHASE_WAITING_FOR_BROWSER);
 
   /* A handler may have cancelled: the wait ends by itself, no browser. */
   if (g_cancellable_is_cancelled (cancellable))
     return;
 
   lanyard_browser_open_uri_async (self->browser, url, cancellable,
-                                  browser_opened_cb, g_object_ref (self));
+                                  browser_opened_cb, g_object_ref (data->sign_in));
 }
 
-/**
- * lanyard_client_sign_in_async:
- * @self: a #LanyardClient
- * @options: (nullable): prompt and hints for the provider, or %NULL
- * @cancellable: (nullable): a #GCancellable; cancelling stops the listener
- * @callback: called when the sign-in is complete or failed
- * @user_data: data for @callback
- *
- * Signs a user in the way RFC 8252 asks of a native app: provider
- * discovery, a one-shot loopback listener on 127.0.0.1 or ::1, the
- * authorization code flow with PKCE in the user's browser
- * ([iface@Lanyard.Browser]), code redemption, ID token validation, then the
- * account saved in the keyring. When the keyring is locked or missing, the
- * account is kept for this session only and the sign-in still succeeds
- * (see lanyard_client_sign_in_get_keyring_error()).
- *
- * [signal@Lanyard.Client::authorization-started] is emitted with the URL
- * before the browser opens; [signal@Lanyard.Client::browser-failed] when it
- * could not, while the sign-in keeps waiting for the user to open the URL
- * by hand.
- */
 void
-lanyard_client_sign_in_async (LanyardClient              *self,
-                              const LanyardSignInOptions *options,
-                              GCancellable               *cancellable,
-                              GAsyncReadyCallback         callback,
-                              gpointer                    user_data)
+lanyard_client_browser_sign_in_async (LanyardClient       *self,
+                                      LanyardSignIn       *sign_in,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   SignInData *data;
 
-  g_return_if_fail (LANYARD_IS_CLIENT (self));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lanyard_client_sign_in_async);
+  g_task_set_source_tag (task, lanyard_client_browser_sign_in_async);
+  /* Each step sees the cancellation itself; once the account is kept, a
+   * late one changes nothing (the answer must match the keyring). */
+  g_task_set_check_cancellable (task, FALSE);
 
   data = g_new0 (SignInData, 1);
-  if (options != NULL)
-    {
-      data->options.prompt = data->prompt = g_strdup (options->prompt);
-      data->options.login_hint = data->login_hint = g_strdup (options->login_hint);
-      data->options.domain_hint = data->domain_hint = g_strdup (options->domain_hint);
-    }
+  data->sign_in = g_object_ref (sign_in);
+  data->options.prompt = lanyard_sign_in_get_prompt (sign_in);
+  data->options.login_hint = lanyard_sign_in_get_login_hint (sign_in);
+  data->options.domain_hint = lanyard_sign_in_get_domain_hint (sign_in);
   g_task_set_task_data (task, data, (GDestroyNotify) sign_in_data_free);
 
   if (self->config->client_id == NULL || self->config->client_id[0] == '\0')
@@ -323,6 +304,155 @@ lanyard_client_sign_in_async (LanyardClient              *self,
 
   lanyard_client_load_provider_async (self, self->config->authority, cancellable,
                                       provider_ready_cb, g_steal_pointer (&task));
+}
+
+LanyardAccount *
+lanyard_client_browser_sign_in_finish (LanyardClient  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the conveniences: a LanyardSignIn nobody watches ---------------------- */
+
+static void
+convenience_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardAccount *account;
+  GError *error = NULL;
+
+  account = lanyard_sign_in_run_finish (LANYARD_SIGN_IN (source), result, &error);
+  if (account == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (lanyard_account_get_session_only (account) && lanyard_account_get_storage_error (account) != NULL)
+    g_object_set_data_full (G_OBJECT (task), "lanyard-keyring-error",
+                            g_error_copy (lanyard_account_get_storage_error (account)),
+                            (GDestroyNotify) g_error_free);
+
+  g_task_return_pointer (task, account, g_object_unref);
+}
+
+/* Runs @sign_in (taken) for a task of @source_tag. */
+static void
+run_convenience (LanyardClient       *self,
+                 LanyardSignIn       *sign_in,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(LanyardSignIn) owned = sign_in;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  /* The sign-in's answer is the answer (see lanyard_sign_in_run_async()). */
+  g_task_set_check_cancellable (task, FALSE);
+  lanyard_sign_in_run_async (sign_in, cancellable, convenience_done_cb, task);
+}
+
+/**
+ * lanyard_client_sign_in_async:
+ * @self: a #LanyardClient
+ * @options: (nullable): prompt and hints for the provider, or %NULL
+ * @cancellable: (nullable): a #GCancellable; cancelling ends the sign-in at
+ *   once, and nothing is sent or kept after it
+ * @callback: called when the sign-in is complete or failed
+ * @user_data: data for @callback
+ *
+ * Signs a user in in the browser: lanyard_sign_in_run_async() of a
+ * [class@Lanyard.SignIn] with @options, for a caller that needs neither its
+ * page nor its phase. A UI that shows them (the link to open by hand, for
+ * one) creates the #LanyardSignIn itself. When the keyring is locked or
+ * missing, the account is kept for this session only and the sign-in still
+ * succeeds (see lanyard_client_sign_in_get_keyring_error()).
+ */
+void
+lanyard_client_sign_in_async (LanyardClient              *self,
+                              const LanyardSignInOptions *options,
+                              GCancellable               *cancellable,
+                              GAsyncReadyCallback         callback,
+                              gpointer                    user_data)
+{
+  LanyardSignIn *sign_in;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  sign_in = lanyard_sign_in_new (self);
+  if (options != NULL)
+    {
+      lanyard_sign_in_set_prompt (sign_in, options->prompt);
+      lanyard_sign_in_set_login_hint (sign_in, options->login_hint);
+      lanyard_sign_in_set_domain_hint (sign_in, options->domain_hint);
+    }
+
+  run_convenience (self, sign_in, lanyard_client_sign_in_async, cancellable, callback, user_data);
+}
+
+/**
+ * lanyard_client_sign_in_device_async:
+ * @self: a #LanyardClient
+ * @cancellable: (nullable): a #GCancellable; cancelling stops at once, and no
+ *   request is sent after it
+ * @callback: called when the sign-in is approved, declined, expired or failed
+ * @user_data: data for @callback
+ *
+ * Sign-in on another device (RFC 8628), for where no browser can open here:
+ * lanyard_sign_in_run_async() of a [class@Lanyard.SignIn] with the flow
+ * %LANYARD_SIGN_IN_FLOW_DEVICE_CODE. The user must see the code to type: a
+ * UI creates the #LanyardSignIn itself and shows its
+ * [property@Lanyard.SignIn:device-code]; this convenience suits a caller
+ * that shows it some other way (it cannot get it from here).
+ */
+void
+lanyard_client_sign_in_device_async (LanyardClient       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  LanyardSignIn *sign_in;
+
+  g_return_if_fail (LANYARD_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  sign_in = lanyard_sign_in_new (self);
+  lanyard_sign_in_set_flow (sign_in, LANYARD_SIGN_IN_FLOW_DEVICE_CODE);
+  run_convenience (self, sign_in, lanyard_client_sign_in_device_async, cancellable, callback, user_data);
+}
+
+/**
+ * lanyard_client_sign_in_device_finish:
+ * @self: a #LanyardClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Errors as for lanyard_sign_in_run_finish(): beyond those of a sign-in in
+ * the browser, %LANYARD_ERROR_PROVIDER when the user declined
+ * (access_denied), %LANYARD_ERROR_TIMED_OUT when the code expired, and
+ * %LANYARD_ERROR_CONFIGURATION when the provider offers no device sign-in.
+ *
+ * Returns: (transfer full): the signed-in account
+ */
+LanyardAccount *
+lanyard_client_sign_in_device_finish (LanyardClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        lanyard_client_sign_in_device_async, NULL);
+
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -361,16 +491,9 @@ lanyard_client_sign_in_finish (LanyardClient  *self,
                                GAsyncResult   *result,
                                GError        **error)
 {
-  LanyardAccount *account;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_sign_in_async, NULL);
 
-  /* GTask reports a cancellation as G_IO_ERROR_CANCELLED: ours is LANYARD_ERROR_CANCELLED. */
-  account = g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, lanyard_error_from_gerror (local_error));
-
-  return account;
+  /* lanyard_sign_in_run_finish() answers in LANYARD_ERROR already. */
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }

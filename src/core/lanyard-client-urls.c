@@ -38,7 +38,8 @@ lanyard_build_authorize_url (const char                 *authorization_endpoint,
                              const char                 *nonce,
                              const char                 *code_challenge,
                              gboolean                    form_post,
-                             const LanyardSignInOptions *options)
+                             const LanyardSignInOptions *options,
+                             const char                 *claims)
 {
   GString *url;
   g_autofree char *scope = NULL;
@@ -70,6 +71,9 @@ lanyard_build_authorize_url (const char                 *authorization_endpoint,
       append_param (url, &first, "login_hint", options->login_hint);
       append_param (url, &first, "domain_hint", options->domain_hint);
     }
+
+  /* OpenID Connect Core §5.5, as MSAL sends a claims challenge. */
+  append_param (url, &first, "claims", claims);
 
   return g_string_free (url, FALSE);
 }

@@ -123,8 +123,6 @@ lanyard_sign_in_options_free (LanyardSignInOptions *options)
 
 G_DEFINE_FINAL_TYPE (LanyardClient, lanyard_client, G_TYPE_OBJECT)
 
-guint lanyard_client_signals[N_SIGNALS];
-
 static void
 lanyard_client_dispose (GObject *object)
 {
@@ -162,63 +160,6 @@ lanyard_client_class_init (LanyardClientClass *klass)
 
   object_class->dispose = lanyard_client_dispose;
   object_class->finalize = lanyard_client_finalize;
-
-  /**
-   * LanyardClient::authorization-started:
-   * @self: the client
-   * @uri: the authorization URL
-   *
-   * The loopback listener is up and the browser is about to open @uri:
-   * show it, so that the user can open it by hand if the browser does not
-   * come up.
-   */
-  lanyard_client_signals[SIGNAL_AUTHORIZATION_STARTED] =
-    g_signal_new ("authorization-started",
-                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-
-  /**
-   * LanyardClient::browser-failed:
-   * @self: the client
-   * @error: why the browser could not be opened (%LANYARD_ERROR_BROWSER)
-   *
-   * The browser could not be opened; the sign-in keeps waiting for the user
-   * to open the URL of [signal@Lanyard.Client::authorization-started].
-   */
-  lanyard_client_signals[SIGNAL_BROWSER_FAILED] =
-    g_signal_new ("browser-failed",
-                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
-
-  /**
-   * LanyardClient::accounts-changed:
-   * @self: the client
-   *
-   * An account was added, updated or removed.
-   */
-  lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED] =
-    g_signal_new ("accounts-changed",
-                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-
-  /**
-   * LanyardClient::device-code:
-   * @self: the client
-   * @code: what the user needs to approve the sign-in on another device
-   *
-   * A device sign-in (lanyard_client_sign_in_device_async()) got its code:
-   * show the user code, the verification URI (a QR code of
-   * lanyard_device_code_get_qr_uri()) and the time left. Polling starts
-   * after the handlers return.
-   */
-  lanyard_client_signals[SIGNAL_DEVICE_CODE] =
-    g_signal_new ("device-code",
-                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, LANYARD_TYPE_DEVICE_CODE);
 }
 
 static void
@@ -285,6 +226,30 @@ lanyard_client_set_device_clock (LanyardClient *self,
   g_return_if_fail (LANYARD_IS_CLIENT (self));
 
   self->device_ms_per_second = ms_per_second;
+}
+
+gpointer
+lanyard_task_propagate_pointer (GTask   *task,
+                                GError **error)
+{
+  GError *local_error = NULL;
+  gpointer value = g_task_propagate_pointer (task, &local_error);
+
+  if (local_error != NULL)
+    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+  return value;
+}
+
+gboolean
+lanyard_task_propagate_boolean (GTask   *task,
+                                GError **error)
+{
+  GError *local_error = NULL;
+  gboolean value = g_task_propagate_boolean (task, &local_error);
+
+  if (local_error != NULL)
+    g_propagate_error (error, lanyard_error_from_gerror (local_error));
+  return value;
 }
 
 SoupSession *
@@ -413,7 +378,7 @@ lanyard_client_load_provider_finish (LanyardClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 char *
@@ -762,12 +727,30 @@ lanyard_client_save_account_finish (LanyardClient  *self,
 }
 
 static void
+unlocked_listed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Unlocked is the answer; a list that fails now fails again for the caller. */
+  accounts = lanyard_client_list_accounts_finish (LANYARD_CLIENT (source), result, &error);
+  if (accounts == NULL)
+    g_debug ("Listing the accounts after unlocking failed: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 unlock_keyring_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   LanyardClient *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!lanyard_account_store_unlock_finish (LANYARD_ACCOUNT_STORE (source), result, &error))
@@ -776,9 +759,9 @@ unlock_keyring_cb (GObject      *source,
       return;
     }
 
-  /* Accounts the locked keyring hid are readable now. */
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
-  g_task_return_boolean (task, TRUE);
+  /* Accounts the locked keyring hid are readable now: into the live list. */
+  cancellable = g_task_get_cancellable (task);
+  lanyard_client_list_accounts_async (self, cancellable, unlocked_listed_cb, g_steal_pointer (&task));
 }
 
 void
@@ -882,8 +865,6 @@ lanyard_client_track_account (LanyardClient  *self,
       if (held != account)
         g_list_store_splice (self->accounts, position, 1, (gpointer *) &account, 1);
     }
-
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
 }
 
 void
@@ -895,8 +876,15 @@ lanyard_client_account_removed (LanyardClient  *self,
   lanyard_client_forget_session_account (self, account);
   if (find_account (self, account, &position))
     g_list_store_remove (self->accounts, position);
+}
 
-  g_signal_emit (self, lanyard_client_signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+void
+lanyard_client_restore_session_account (LanyardClient  *self,
+                                        LanyardAccount *account)
+{
+  g_hash_table_replace (self->session_accounts, lanyard_account_dup_identity_key (account),
+                        g_object_ref (account));
+  lanyard_client_track_account (self, account);
 }
 
 /* What the keyring says now: the same accounts in the same order are

@@ -36,15 +36,6 @@ LanyardSignInOptions *lanyard_sign_in_options_copy (const LanyardSignInOptions *
 void                  lanyard_sign_in_options_free (LanyardSignInOptions       *options);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardSignInOptions, lanyard_sign_in_options_free)
 
-/* Signals:
- *  "authorization-started" (const char *uri): the listener is up and the
- *     browser is about to open @uri — show it so the user can copy it.
- *  "browser-failed" (GError *error): the browser could not be opened; the
- *     sign-in keeps waiting for the user to open the link by hand.
- *  "accounts-changed": an account was added, updated or removed.
- *  "device-code" (LanyardDeviceCode *code): a device sign-in got its code;
- *     show it (user code, URI, QR code, time left) — polling starts now.
- */
 LanyardClient  *lanyard_client_new (const LanyardConfig  *config,
                                     LanyardAccountStore *store,
                                     LanyardBrowser      *browser,
@@ -52,9 +43,9 @@ LanyardClient  *lanyard_client_new (const LanyardConfig  *config,
 
 const LanyardConfig *lanyard_client_get_config (LanyardClient *self);
 
-/* Interactive sign-in: discovery, listener, browser, code redemption with PKCE,
- * ID token validation, then the account saved in the keyring. When the keyring
- * is locked or missing the account is kept for this session only
+/* Interactive sign-in in the browser: a LanyardSignIn (lanyard-sign-in.h)
+ * with @options that nobody watches. When the keyring is locked or missing
+ * the account is kept for this session only
  * (lanyard_account_get_session_only() is TRUE) and the sign-in still succeeds. */
 void            lanyard_client_sign_in_async        (LanyardClient              *self,
                                                      const LanyardSignInOptions *options,
@@ -68,43 +59,12 @@ LanyardAccount *lanyard_client_sign_in_finish       (LanyardClient              
  * keyring did not take it (KEYRING_LOCKED or KEYRING_UNAVAILABLE), else NULL. */
 const GError   *lanyard_client_sign_in_get_keyring_error (GAsyncResult *result);
 
-/**
- * lanyard_client_sign_in_device_async:
- * @self: a #LanyardClient
- * @cancellable: (nullable): a #GCancellable; cancelling stops at once, and no
- *   request is sent after it
- * @callback: called when the sign-in is approved, declined, expired or failed
- * @user_data: data for @callback
- *
- * Sign-in on another device (RFC 8628, the device authorization grant), for
- * where no browser can open here: asks the provider's
- * device_authorization_endpoint (from discovery; for Entra authorities
- * `<authority>oauth2/v2.0/devicecode` when discovery omits it) for a code,
- * emits "device-code" with what the user needs, then polls the token
- * endpoint every `interval` seconds (5 more after each slow_down) until the
- * user approved on the other device. The tokens then take exactly the path
- * of lanyard_client_sign_in_async()'s: ID token validation (there is no nonce
- * in this grant), the account kept in the keyring, the default account.
- * lanyard_client_sign_in_get_keyring_error() works on its result too.
- */
+/* Sign-in on another device (RFC 8628): a LanyardSignIn with
+ * LANYARD_SIGN_IN_FLOW_DEVICE_CODE that nobody watches. */
 void            lanyard_client_sign_in_device_async  (LanyardClient       *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
-/**
- * lanyard_client_sign_in_device_finish:
- * @self: a #LanyardClient
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
- *
- * Errors beyond those of lanyard_client_sign_in_finish():
- * LANYARD_ERROR_PROVIDER when the user declined (access_denied),
- * LANYARD_ERROR_TIMED_OUT when the code expired (expired_token, or its
- * expires_in passed by our clock), LANYARD_ERROR_CONFIGURATION when the
- * provider offers no device sign-in.
- *
- * Returns: (transfer full): the signed-in account
- */
 LanyardAccount *lanyard_client_sign_in_device_finish (LanyardClient       *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
@@ -285,8 +245,9 @@ GPtrArray      *lanyard_client_list_accounts_finish (LanyardClient       *self,
  * @user_data: data for @callback
  *
  * Asks the desktop to unlock the keyring with its own password dialog
- * (lanyard_account_store_unlock_async()) and, once it is unlocked, emits
- * "accounts-changed": accounts the locked keyring hid are readable now.
+ * (lanyard_account_store_unlock_async()) and, once it is unlocked, reads
+ * the accounts the locked keyring hid into the live list
+ * (lanyard_client_get_accounts()).
  * Session-only accounts stay in memory until
  * lanyard_client_save_account_async() saves them.
  */
@@ -321,8 +282,8 @@ gboolean        lanyard_client_unlock_keyring_finish (LanyardClient       *self,
  * Saves @account in the keyring: for an account kept for this session only,
  * once the keyring can take it. The copy this client holds in memory is
  * saved when there is one (it has the newest tokens); it stops being
- * session-only, becomes the default account as after a sign-in, and
- * "accounts-changed" is emitted.
+ * session-only and becomes the default account as after a sign-in; the
+ * live list (lanyard_client_get_accounts()) has the saved copy.
  */
 void            lanyard_client_save_account_async    (LanyardClient       *self,
                                                       LanyardAccount      *account,
@@ -383,7 +344,8 @@ char           *lanyard_build_authorize_url (const char                 *authori
                                              const char                 *nonce,
                                              const char                 *code_challenge,
                                              gboolean                    form_post,
-                                             const LanyardSignInOptions *options);
+                                             const LanyardSignInOptions *options,
+                                             const char                 *claims);
 
 /* The logout URL: logout_hint when @login_hint, else id_token_hint. */
 char           *lanyard_build_logout_url    (const char *end_session_endpoint,

@@ -15,3 +15,4 @@
 #include "lanyard-error.h"
 #include "lanyard-enum-types.h"
 #include "lanyard-output.h"
+#include "lanyard-sign-in.h"

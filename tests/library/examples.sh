@@ -89,6 +89,11 @@ check_sign_in() { # check_sign_in LABEL
   is "$(jq -r .iss <<<"$EX_OUT" 2>/dev/null)" "$IDP_ISSUER" "$label: iss is the provider's issuer"
   is "$(jq -r .name <<<"$EX_OUT" 2>/dev/null)" "Alice Example" "$label: name"
   like "$(wait_browser '^LANDED ' 5)" '^LANDED 200 http://' "$label: the browser landed on the loopback page"
+  if [ "$label" != c ]; then
+    # Lanyard.SignIn's notify::phase, from the typelib, in the order the sign-in went
+    is "$(sed -n 's/^lanyard-sign-in: phase //p' "$T/ex.err" | tr '\n' ' ')" \
+      "preparing waiting-for-browser redeeming saving done " "$label: notify::phase saw every phase in order"
+  fi
   cli accounts
   like "$CLI_OUT" $'^[^\t]+\talice\tAlice Example\t[^\t]+$' "$label: lanyard-cli finds the account in the keyring"
   cli sign-out --no-browser
@@ -99,6 +104,10 @@ check_refused() { # check_refused LABEL
   isnt "$EX_RC" 0 "$label: a refused sign-in exits non-zero"
   is "$EX_OUT" "" "$label: a refused sign-in prints nothing on stdout"
   like "$EX_ERR" 'lanyard-sign-in: .*(denied|refused|declined)' "$label: the error message is on stderr ('$EX_ERR')"
+  if [ "$label" != c ]; then
+    like "$(sed -n 's/^lanyard-sign-in: phase //p' "$T/ex.err" | tr '\n' ' ')" 'waiting-for-browser failed $' \
+      "$label: a refused sign-in ends in the failed phase"
+  fi
 }
 
 start_idp --tls
@@ -114,6 +123,16 @@ for ex in c python gjs; do
   # shellcheck disable=SC2086
   use_test_browser deny; run_example ${CMD[$ex]}; check_refused "$ex"
 done
+
+# a claims request checked before any request, as bindings see it
+got=$("$PYTHON" -c "
+import gi; gi.require_version('Lanyard', '1'); from gi.repository import GLib, Lanyard
+print(Lanyard.SignIn.check_claims('{\"id_token\":{\"acrs\":{\"essential\":true}}}'))
+try:
+    Lanyard.SignIn.check_claims('[1]')
+except GLib.Error as e:
+    print(e.matches(Lanyard.error_quark(), Lanyard.Error.CONFIGURATION))" 2>&1)
+is "$got" $'True\nTrue' "Python: SignIn.check_claims takes a JSON object and refuses an array"
 
 # the boxed and settable forms bindings need, from the installed typelib
 got=$(gjs -c "

@@ -34,14 +34,16 @@ typedef struct {
   guint              cancel_at_poll;  /* cancel when this poll arrives (0 = never) */
   gboolean           hold_to_cancel;  /* …while that poll is held unanswered */
   GAsyncResult      *result;
+  LanyardSignIn     *sign_in;
 } Fixture;
 
 static void
-device_code_cb (LanyardClient     *client,
-                LanyardDeviceCode *code,
-                gpointer           user_data)
+device_code_cb (LanyardSignIn *sign_in,
+                GParamSpec    *pspec,
+                gpointer       user_data)
 {
   Fixture *fixture = user_data;
+  LanyardDeviceCode *code = lanyard_sign_in_get_device_code (sign_in);
 
   fixture->n_codes++;
   g_set_object (&fixture->code, code);
@@ -58,7 +60,25 @@ fixture_setup (Fixture       *fixture,
   lanyard_fake_world_setup (&fixture->world);
   fixture->cancellable = g_cancellable_new ();
   lanyard_client_set_device_clock (fixture->world.client, FAST_MS);
-  g_signal_connect (fixture->world.client, "device-code", G_CALLBACK (device_code_cb), fixture);
+}
+
+/* A device sign-in whose code the fixture sees (notify::device-code). */
+static void
+start_device_sign_in (Fixture        *fixture,
+                      GAsyncResult  **slot)
+{
+  g_clear_object (&fixture->sign_in);
+  fixture->sign_in = lanyard_sign_in_new (fixture->world.client);
+  lanyard_sign_in_set_flow (fixture->sign_in, LANYARD_SIGN_IN_FLOW_DEVICE_CODE);
+  g_signal_connect (fixture->sign_in, "notify::device-code", G_CALLBACK (device_code_cb), fixture);
+  lanyard_sign_in_run_async (fixture->sign_in, fixture->cancellable, lanyard_test_store_result_cb, slot);
+}
+
+static LanyardAccount *
+device_sign_in_finish (Fixture  *fixture,
+                       GError  **error)
+{
+  return lanyard_sign_in_run_finish (fixture->sign_in, fixture->result, error);
 }
 
 static void
@@ -66,6 +86,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_object (&fixture->result);   /* it holds the client */
+  g_clear_object (&fixture->sign_in);
   g_clear_object (&fixture->code);
   lanyard_fake_world_teardown (&fixture->world);
   g_clear_object (&fixture->cancellable);
@@ -78,11 +99,10 @@ device_sign_in (Fixture  *fixture,
   GAsyncResult *slot = NULL;
 
   g_clear_object (&fixture->result);
-  lanyard_client_sign_in_device_async (fixture->world.client, fixture->cancellable,
-                                       lanyard_test_store_result_cb, &slot);
+  start_device_sign_in (fixture, &slot);
   fixture->result = lanyard_test_wait_result (&slot);
 
-  return lanyard_client_sign_in_device_finish (fixture->world.client, fixture->result, error);
+  return device_sign_in_finish (fixture, error);
 }
 
 static guint
@@ -190,7 +210,8 @@ test_approved (Fixture       *fixture,
   g_assert_cmpstr (lanyard_account_get_id (account), ==, ACCOUNT_ID);
   g_assert_cmpstr (lanyard_account_get_username (account), ==, LANYARD_FAKE_USERNAME);
   g_assert_false (lanyard_account_get_session_only (account));
-  g_assert_null (lanyard_client_sign_in_get_keyring_error (fixture->result));
+  g_assert_null (lanyard_account_get_storage_error (account));
+  g_assert_cmpint (lanyard_sign_in_get_phase (fixture->sign_in), ==, LANYARD_SIGN_IN_PHASE_DONE);
   stored = lanyard_fake_lookup_stored (ACCOUNT_ID);
   g_assert_nonnull (stored);
   g_assert_nonnull (lanyard_account_get_refresh_token (stored));
@@ -480,14 +501,13 @@ test_cancel_during_poll (Fixture       *fixture,
   lanyard_fake_provider_push_device_answer (fixture->world.fake, NULL);
   lanyard_fake_provider_set_behaviour (fixture->world.fake, LANYARD_FAKE_TOKEN, LANYARD_FAKE_HOLD);
 
-  lanyard_client_sign_in_device_async (fixture->world.client, fixture->cancellable,
-                                       lanyard_test_store_result_cb, &slot);
+  start_device_sign_in (fixture, &slot);
   lanyard_fake_provider_wait_held (fixture->world.fake);
   g_assert_cmpuint (n_polls (fixture), ==, 1);
   g_cancellable_cancel (fixture->cancellable);
   fixture->result = lanyard_test_wait_result (&slot);
 
-  g_assert_null (lanyard_client_sign_in_device_finish (fixture->world.client, fixture->result, &error));
+  g_assert_null (device_sign_in_finish (fixture, &error));
   assert_error (error, LANYARD_ERROR_CANCELLED, NULL);
 
   /* The held answer goes out now (approve); nothing may come of it. */

@@ -47,7 +47,7 @@ test_authorize_required_parameters (void)
                                      "11111111-2222-3333-4444-555555555555",
                                      "http://localhost:51234/",
                                      default_scopes, "the-state", "the-nonce", "the-challenge",
-                                     FALSE, NULL);
+                                     FALSE, NULL, NULL);
 
   g_assert_true (g_str_has_prefix (url, "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?"));
   assert_param (url, "response_type", "code");
@@ -62,6 +62,7 @@ test_authorize_required_parameters (void)
   assert_param (url, "response_mode", NULL);
   assert_param (url, "prompt", NULL);
   assert_param (url, "login_hint", NULL);
+  assert_param (url, "claims", NULL);
 }
 
 static void
@@ -75,7 +76,8 @@ test_authorize_form_post_and_options (void)
   g_autofree char *url = NULL;
 
   url = lanyard_build_authorize_url ("http://127.0.0.1:4000/auth", "client", "http://127.0.0.1:5000/cb",
-                                     default_scopes, "s", "n", "c", TRUE, &options);
+                                     default_scopes, "s", "n", "c", TRUE, &options,
+                                     "{\"id_token\":{\"acrs\":{\"essential\":true,\"value\":\"c1\"}}}");
 
   assert_param (url, "response_mode", "form_post");
   assert_param (url, "prompt", "create");
@@ -83,6 +85,9 @@ test_authorize_form_post_and_options (void)
   assert_param (url, "login_hint", "alice+test@example.com");
   g_assert_null (strstr (url, "alice+test"));
   assert_param (url, "domain_hint", "contoso.com");
+  /* The claims request as MSAL sends it: the JSON, form-encoded. */
+  assert_param (url, "claims", "{\"id_token\":{\"acrs\":{\"essential\":true,\"value\":\"c1\"}}}");
+  g_assert_null (strstr (url, "{"));
 }
 
 static void
@@ -92,7 +97,7 @@ test_authorize_endpoint_with_query (void)
 
   /* Some providers put a policy in the endpoint's own query (B2C's ?p=). */
   url = lanyard_build_authorize_url ("https://login.example.com/authorize?p=b2c_1_signin", "client",
-                                     "http://localhost:1/", default_scopes, "s", "n", "c", FALSE, NULL);
+                                     "http://localhost:1/", default_scopes, "s", "n", "c", FALSE, NULL, NULL);
 
   g_assert_true (g_str_has_prefix (url, "https://login.example.com/authorize?p=b2c_1_signin&client_id=client&"));
   g_assert_null (strstr (url + strlen ("https://login.example.com/authorize?"), "?"));
@@ -106,7 +111,7 @@ test_authorize_escapes_reserved_characters (void)
   g_autofree char *url = NULL;
 
   url = lanyard_build_authorize_url ("https://idp.example/authorize", "a b&c=d", "http://localhost:1/p?x",
-                                     scopes, "s", "n", "c", FALSE, NULL);
+                                     scopes, "s", "n", "c", FALSE, NULL, NULL);
 
   assert_param (url, "client_id", "a b&c=d");
   assert_param (url, "redirect_uri", "http://localhost:1/p?x");

@@ -24,8 +24,11 @@ typedef struct {
 } Fixture;
 
 static void
-accounts_changed_cb (LanyardClient *client,
-                     gpointer       user_data)
+accounts_changed_cb (GListModel *accounts,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     gpointer    user_data)
 {
   Fixture *fixture = user_data;
 
@@ -37,7 +40,7 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   lanyard_fake_world_setup (&fixture->world);
-  g_signal_connect (fixture->world.client, "accounts-changed",
+  g_signal_connect (lanyard_client_get_accounts (fixture->world.client), "items-changed",
                     G_CALLBACK (accounts_changed_cb), fixture);
 }
 
