@@ -35,7 +35,8 @@ PKGS=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libgtk-4-dev lib
   desktop-file-utils xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 glib-networking
   jq curl openssl ca-certificates procps util-linux imagemagick chromium
   libqrencode-dev zbar-tools at-spi2-core python3-pyatspi python3-gi gjs gobject-introspection
-  libgirepository1.0-dev gir1.2-gtk-4.0 gir1.2-adw-1 gi-docgen abigail-tools time xdotool flatpak-builder)
+  libgirepository1.0-dev gir1.2-gtk-4.0 gir1.2-adw-1 gi-docgen abigail-tools time xdotool flatpak-builder
+  locales)
 [ "$WITH_CLANG" = 1 ] && PKGS+=(clang libclang-rt-14-dev)
 
 node_ok() {

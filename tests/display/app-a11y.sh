@@ -80,7 +80,8 @@ a11y described setup text "Application (Client) ID" "no spaces"
 app_quit
 
 # ============================================================ in German, from the build tree's catalogs
-t_ok "in German, the app starts" app_start GTK_A11Y=atspi LANGUAGE=de LC_ALL=C.UTF-8 \
+german_ok
+t_ok "in German, the app starts" app_start GTK_A11Y=atspi "${GERMAN[@]}" \
   LANYARD_LOCALEDIR="$LANYARD_TEST_BUILD_ROOT/po"
 t_ok "in German: the setup page" wait_state setup
 a11y translated setup "$LANYARD_TEST_SRCDIR/../po/de.po"

@@ -126,8 +126,9 @@ SHOT_DELAY=0.5 shot accounts-360
 app_quit
 
 if [ -d "$LANYARD_TEST_BUILD_ROOT/po/de" ]; then
-  # the only LANYARD_* variable here: an uninstalled build's catalogs
-  t_ok "German: the app starts" app_start_clean LANGUAGE=de LANYARD_LOCALEDIR="$LANYARD_TEST_BUILD_ROOT/po"
+  # the only LANYARD_* variable here: an uninstalled build's catalogs; dates in German too
+  german_ok
+  t_ok "German: the app starts" app_start_clean "${GERMAN[@]}" LANYARD_LOCALEDIR="$LANYARD_TEST_BUILD_ROOT/po"
   t_ok "German: signed in" wait_state signed-in 15
   shot accounts-de
   app_quit

@@ -92,7 +92,8 @@ is "$(keyring_items)" 0 "2: nothing stored"
 app_quit
 
 # ============================================================ 3. German, 360 px
-t_ok "3: the app starts in German" app_start "${APP_ENV[@]}" LANGUAGE=de LC_ALL=C.UTF-8
+german_ok
+t_ok "3: the app starts in German" app_start "${APP_ENV[@]}" "${GERMAN[@]}"
 wait_state signed-out || true
 app_log_has 'Sign-in on another device: offered' || true
 WIN=$(app_window)

@@ -14,6 +14,7 @@
 #   app_pages                 every page change so far (its "Page: " debug lines)
 #   shot NAME                 screenshot of the screen, trimmed, to $LANYARD_TEST_SCREENSHOTS/NAME.png
 #   shot_popup NAME BASE      the same with a menu open, its margins filled from shot BASE
+#   "${GERMAN[@]}", german_ok  a German session's environment (words and dates), and its check
 #   keyring_items             the number of Lanyard items in the test keyring (secret-tool)
 
 : "${LANYARD_APP:=}"
@@ -117,6 +118,16 @@ shot_popup() {
   else
     fail "screenshot $1: the popup's margins filled from $2" "$(cat "$T/convert.err")"
   fi
+}
+
+# GERMAN — the environment of a German session: the words (LANGUAGE) and a real de_DE.UTF-8
+# locale for dates (LC_ALL), the one the build compiles into <builddir>/tests/locale (LOCPATH;
+# tests/meson.build). german_ok: that locale is there and names the months in German.
+GERMAN=(LANGUAGE=de LC_ALL=de_DE.UTF-8 LOCPATH="${LANYARD_TEST_LOCPATH:-}")
+german_ok() {
+  local month
+  month=$(LOCPATH="${LANYARD_TEST_LOCPATH:-}" LC_ALL=de_DE.UTF-8 date -u -d @1614859200 +%B 2>/dev/null)
+  is "$month" "März" "German: de_DE.UTF-8 from ${LANYARD_TEST_LOCPATH:-(no LANYARD_TEST_LOCPATH)} names March \"März\" (else: install Debian's locales package, rebuild)"
 }
 
 keyring_items() {

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-session.h"
+#include "lanyard-text.h"
 #include "lanyard-waiting-page.h"
 #include "lanyard-window.h"
 
@@ -227,6 +228,21 @@ test_waiting_copy_link (void)
   spin (50);
 }
 
+/* Dates as the signed-in page shows them ("Signed In", timestamp claims):
+ * the month in the person's language, from the locale (LC_TIME), not only
+ * the words from the catalog (LANGUAGE). 4 March 2021, noon UTC: March in
+ * every time zone. */
+static void
+test_date (gconstpointer data)
+{
+  const char *month = data;
+  g_autofree char *date = lanyard_format_timestamp (1614859200);
+
+  g_test_message ("4 March 2021 reads %s", date);
+  g_assert_nonnull (strstr (date, month));
+  g_assert_nonnull (strstr (date, "2021"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,7 +256,11 @@ main (int   argc,
   if (locale != NULL)
     {
       g_setenv ("LANGUAGE", locale, TRUE);
-      setlocale (LC_ALL, "");
+      /* German: the build tree's de_DE.UTF-8 (tests/meson.build, LOCPATH). */
+      if (setlocale (LC_ALL, "") == NULL)
+        g_error ("The locale %s is not available (LOCPATH %s): install Debian's locales "
+                 "package (build-aux/install-deps.sh) and rebuild", g_getenv ("LC_ALL"),
+                 g_getenv ("LOCPATH"));
       bindtextdomain (GETTEXT_PACKAGE, LANYARD_TEST_LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);
@@ -253,6 +273,8 @@ main (int   argc,
   g_test_add ("/lanyard/window/toast/short", Fixture, NULL, fixture_setup, test_short_toast, fixture_teardown);
   g_test_add_func ("/lanyard/window/toast/expire", test_toasts_expire);
   g_test_add_func ("/lanyard/window/waiting/copy-link", test_waiting_copy_link);
+  g_test_add_data_func ("/lanyard/window/date", g_strcmp0 (locale, "de") == 0 ? "März" : "March",
+                        test_date);
 
   return g_test_run ();
 }
