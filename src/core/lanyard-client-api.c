@@ -217,6 +217,13 @@ send_with_token (GTask *task)
   SoupSession *session;
   GError *error = NULL;
 
+  /* A retry or a redirect after a cancellation: nothing more is sent. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      g_task_return_error (task, lanyard_error_from_gerror (error));
+      return;
+    }
+
   /* The account's CA file and proxy settings, as for its provider. */
   session = lanyard_client_get_account_session (self, data->account, &error);
   if (session == NULL)
@@ -332,7 +339,7 @@ lanyard_client_send_authorized_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_send_authorized_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

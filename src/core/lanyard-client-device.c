@@ -413,5 +413,5 @@ lanyard_client_supports_device_sign_in_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         lanyard_client_supports_device_sign_in_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return lanyard_task_propagate_boolean (G_TASK (result), error);
 }

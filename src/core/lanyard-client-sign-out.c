@@ -10,6 +10,7 @@
 #include "lanyard-client-private.h"
 #include "lanyard-default-account.h"
 #include "lanyard-error.h"
+#include "lanyard-i18n-private.h"
 #include "lanyard-token-endpoint.h"
 
 typedef struct {
@@ -107,6 +108,23 @@ logout_page_opened_cb (GObject      *source,
   sign_out_done (task);
 }
 
+/* Signed out here already: a cancellation skips what is left at the
+ * provider, and the result says so (the account stays signed out). */
+static gboolean
+skip_if_cancelled (GTask *task)
+{
+  SignOutData *data = g_task_get_task_data (task);
+
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return FALSE;
+
+  if (data->result->revoke_error == NULL && !data->result->revoked)
+    data->result->revoke_error = g_error_new_literal (LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
+                                                      _("Signing out at the provider was cancelled"));
+  sign_out_done (task);
+  return TRUE;
+}
+
 static void
 open_logout_page (GTask           *task,
                   LanyardProvider *provider)
@@ -140,6 +158,9 @@ open_logout_page (GTask           *task,
       return;
     }
 
+  if (skip_if_cancelled (task))
+    return;
+
   lanyard_browser_open_uri_async (self->browser, data->result->logout_uri,
                                   cancellable,
                                   logout_page_opened_cb, g_object_ref (task));
@@ -163,6 +184,7 @@ revoked_cb (GObject      *source,
   g_free (context);
 
   data->result->revoked = lanyard_token_revoke_finish (result, &data->result->revoke_error);
+  data->result->revoke_error = lanyard_error_from_gerror (data->result->revoke_error);
   open_logout_page (task, provider);
 }
 
@@ -181,6 +203,8 @@ sign_out_provider_ready_cb (GObject      *source,
   RevokeContext *context;
 
   provider = lanyard_client_load_provider_finish (self, result, &error);
+  if (skip_if_cancelled (task))
+    return;
   if (provider == NULL)
     {
       /* The local part is done; without the provider there is no revocation. */
@@ -222,12 +246,15 @@ removed_cb (GObject      *source,
   if (!lanyard_account_store_remove_finish (LANYARD_ACCOUNT_STORE (source), result, &error) &&
       !lanyard_account_get_session_only (data->account))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, lanyard_error_from_gerror (g_steal_pointer (&error)));
       return;
     }
 
   lanyard_default_account_clear_if (data->account);
   lanyard_client_account_removed (self, data->account);
+
+  if (skip_if_cancelled (task))
+    return;
 
   lanyard_client_load_account_provider_async (self, data->account, cancellable,
                                               sign_out_provider_ready_cb, g_steal_pointer (&task));
@@ -269,6 +296,11 @@ sign_out_account_found_cb (GObject      *source,
  * RFC 7009 revocation of its refresh token where the provider offers it,
  * then — with @open_browser — the provider's logout page with
  * `logout_hint` (the `login_hint` claim) or `id_token_hint`.
+ *
+ * Cancelled before the account is removed here, it fails with
+ * %LANYARD_ERROR_CANCELLED and nothing changed; cancelled after, it
+ * succeeds (the account is signed out) without contacting the provider any
+ * more, and the result's @revoke_error is %LANYARD_ERROR_CANCELLED.
  */
 void
 lanyard_client_sign_out_async (LanyardClient       *self,
@@ -285,6 +317,9 @@ lanyard_client_sign_out_async (LanyardClient       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lanyard_client_sign_out_async);
+  /* Once the account is removed here, a cancellation does not undo that:
+   * the flow answers for itself (skip_if_cancelled()). */
+  g_task_set_check_cancellable (task, FALSE);
 
   data = g_new0 (SignOutData, 1);
   data->open_browser = open_browser;

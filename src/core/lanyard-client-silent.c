@@ -46,6 +46,11 @@ typedef struct {
   char                 *presented;    /* the refresh token sent */
   gboolean              force_refresh;
   gboolean              retried;
+  /* The token request went out: from then on the refresh runs to its end. */
+  gboolean              sent;
+  /* Every caller left before it did: it stops at its next step. */
+  gboolean              abandoned;
+  GCancellable         *cancellable;  /* cancelled when abandoned */
   gboolean              was_session_only;
   LanyardAccessToken   *result;
   GError               *error;        /* the outcome, while the keyring is written */
@@ -55,6 +60,8 @@ typedef struct {
  * refresh goes on for the others (and for the keyring). */
 typedef struct {
   LanyardClient *client;           /* not owned: the refresh holds it */
+  RefreshData   *refresh;          /* not owned: it outlives its waiters;
+                                    * NULL when it was sent before they came */
   char          *key;
   GTask         *task;
   GSource       *cancel_source;    /* NULL without a cancellable */
@@ -89,6 +96,19 @@ waiter_cancelled_cb (GCancellable *cancellable,
   g_ptr_array_steal_index (waiters, index);
   g_task_return_new_error (waiter->task, LANYARD_ERROR, LANYARD_ERROR_CANCELLED,
                            _("Renewing the tokens was cancelled"));
+
+  /* Nobody waits any more and nothing was sent: no request goes out for
+   * nobody. The next caller starts a refresh of its own. */
+  if (waiters->len == 0 && waiter->refresh != NULL && !waiter->refresh->sent)
+    {
+      RefreshData *refresh = waiter->refresh;
+
+      g_debug ("Every caller left before the refresh was sent; stopping it");
+      refresh->abandoned = TRUE;
+      g_cancellable_cancel (refresh->cancellable);
+      g_hash_table_remove (waiter->client->refreshes, refresh->key);
+    }
+
   waiter_free (waiter);
 
   return G_SOURCE_REMOVE;
@@ -110,6 +130,7 @@ refresh_data_free (RefreshData *data)
   g_free (data->presented);
   g_clear_pointer (&data->result, lanyard_access_token_unref);
   g_clear_error (&data->error);
+  g_clear_object (&data->cancellable);
   g_free (data);
 }
 
@@ -123,6 +144,14 @@ refresh_complete (RefreshData *data,
 
   /* Another process may go on as soon as the keyring has our answer. */
   g_clear_pointer (&data->lock, lanyard_refresh_lock_release);
+
+  /* Abandoned: its waiters were answered, and it left the table then. */
+  if (data->abandoned)
+    {
+      g_clear_error (&error);
+      refresh_data_free (data);
+      return;
+    }
 
   if (!g_hash_table_steal_extended (data->client->refreshes, data->key, &key, (gpointer *) &waiters))
     g_assert_not_reached ();
@@ -444,9 +473,23 @@ restored_after_invalid_grant_cb (GObject      *source,
   keep_then_fail (data, g_steal_pointer (&data->error));
 }
 
+/* TRUE (and the refresh is over) when every caller has left. */
+static gboolean
+stop_if_abandoned (RefreshData *data)
+{
+  if (!data->abandoned)
+    return FALSE;
+
+  refresh_complete (data, NULL);
+  return TRUE;
+}
+
 static void
 start_refresh (RefreshData *data)
 {
+  if (stop_if_abandoned (data))
+    return;
+
   g_free (data->presented);
   data->presented = g_strdup (lanyard_account_get_refresh_token (data->account));
   if (data->presented == NULL)
@@ -458,6 +501,9 @@ start_refresh (RefreshData *data)
     }
 
   g_debug ("Renewing an access token of an account with its refresh token");
+  /* No cancellable from here: the answer rotates the refresh token, and the
+   * new one must reach the keyring whoever still waits. */
+  data->sent = TRUE;
   lanyard_token_refresh_async (lanyard_client_get_account_session (data->client, data->account, NULL),
                                lanyard_provider_get_token_endpoint (data->provider),
                                lanyard_account_get_client_id (data->account),
@@ -479,6 +525,8 @@ reread_cb (GObject      *source,
 
   /* Not finding it (or a keyring error) leaves our copy as it is. */
   stored = lanyard_account_store_lookup_finish (LANYARD_ACCOUNT_STORE (source), result, &error);
+  if (stop_if_abandoned (data))
+    return;
   if (adopt_stored_tokens (data, stored))
     g_debug ("Another process renewed the tokens while this one waited");
 
@@ -505,6 +553,8 @@ locked_cb (GObject      *source,
   g_autofree char *presented = g_strdup (lanyard_account_get_refresh_token (data->account));
 
   data->lock = lanyard_refresh_lock_acquire_finish (result, &error);
+  if (stop_if_abandoned (data))
+    return;
   if (data->lock == NULL)
     g_message ("Renewing the tokens without the cross-process lock: %s", error->message);
 
@@ -518,7 +568,7 @@ locked_cb (GObject      *source,
     }
 
   lanyard_account_store_lookup_account_async (data->client->store, data->account,
-                                              NULL, reread_cb, data);
+                                              data->cancellable, reread_cb, data);
 }
 
 static void
@@ -531,6 +581,11 @@ refresh_provider_ready_cb (GObject      *source,
   GError *error = NULL;
 
   data->provider = lanyard_client_load_provider_finish (data->client, result, &error);
+  if (stop_if_abandoned (data))
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (data->provider == NULL)
     {
       refresh_complete (data, error);
@@ -539,7 +594,7 @@ refresh_provider_ready_cb (GObject      *source,
 
   /* Per account, and another provider's account with the same id is another. */
   identity = lanyard_account_dup_identity_key (data->account);
-  lanyard_refresh_lock_acquire_async (identity, NULL, locked_cb, data);
+  lanyard_refresh_lock_acquire_async (identity, data->cancellable, locked_cb, data);
 }
 
 /* MSAL asks for these with every API scope set, so that each refresh also
@@ -582,6 +637,10 @@ join_or_start_refresh (LanyardClient      *self,
 
   waiter->client = self;
   waiter->key = g_strdup (key);
+  /* An entry without waiters has sent its request already (else it would
+   * have been abandoned): such a refresh is not stopped any more. */
+  if (waiters != NULL && waiters->len > 0)
+    waiter->refresh = ((Waiter *) g_ptr_array_index (waiters, 0))->refresh;
   waiter->task = task;
   if (cancellable != NULL)
     {
@@ -601,9 +660,12 @@ join_or_start_refresh (LanyardClient      *self,
   g_ptr_array_add (waiters, waiter);
   g_hash_table_insert (self->refreshes, g_strdup (key), waiters);
 
-  /* The refresh runs to its end even if the first caller cancels: the
-   * rotated token must reach the keyring. */
+  /* Its caller's cancellable is not the refresh's: others may join it.
+   * Once sent, it runs to its end even if every caller left (the rotated
+   * token must reach the keyring); before, it stops when they all did. */
   data = g_new0 (RefreshData, 1);
+  waiter->refresh = data;
+  data->cancellable = g_cancellable_new ();
   data->client = g_object_ref (self);
   data->key = g_steal_pointer (&key);
   data->account = g_object_ref (account);
@@ -612,7 +674,7 @@ join_or_start_refresh (LanyardClient      *self,
   data->scopes = scopes != NULL ? g_strdupv ((char **) scopes) : g_new0 (char *, 1);
   data->scope = refresh_scope_parameter (scopes);
 
-  lanyard_client_load_account_provider_async (self, account, NULL,
+  lanyard_client_load_account_provider_async (self, account, data->cancellable,
                                               refresh_provider_ready_cb, data);
 }
 

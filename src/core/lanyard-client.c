@@ -466,7 +466,7 @@ lanyard_client_supports_sign_up_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_supports_sign_up_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return lanyard_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------ ID token */
@@ -723,7 +723,7 @@ lanyard_client_save_account_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_save_account_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -791,7 +791,7 @@ lanyard_client_unlock_keyring_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_unlock_keyring_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return lanyard_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -1021,7 +1021,7 @@ lanyard_client_list_accounts_finish (LanyardClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Whether @name names @account: its id or username, alone or followed by
@@ -1302,5 +1302,5 @@ lanyard_client_get_account_finish (LanyardClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }
