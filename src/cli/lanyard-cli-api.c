@@ -265,6 +265,18 @@ sent_cb (GObject      *source,
 
           /* Translators: %s are the message and the challenge's claims */
           g_printerr (_("lanyard-cli: %s (claims: %s)\n"), error->message, clean);
+
+          /* The exact command, quoted for a shell, as MSAL takes the
+           * challenge: only for claims a sign-in will accept. */
+          if (g_str_equal (clean, claims) && lanyard_sign_in_check_claims (claims, NULL))
+            {
+              g_autofree char *quoted = g_shell_quote (claims);
+              g_autofree char *command = g_strdup_printf ("lanyard-cli sign-in --claims %s", quoted);
+
+              /* Translators: %s is a command to copy, such as
+               * lanyard-cli sign-in --claims 'eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6…' */
+              g_printerr (_("To sign in with what the API asks for, run:\n  %s\n"), command);
+            }
           finish (call, LANYARD_CLI_EXIT_INTERACTION_REQUIRED);
           return;
         }

@@ -216,6 +216,10 @@ const configuration = {
       postLogoutSuccessSource: async (ctx) => { ctx.body = page('Signed out', '<p id="signed-out">You have been signed out.</p>'); },
     },
     revocation: { enabled: true },
+    // OpenID Connect Core §5.5: `claims` on the authorization request (an API's claims
+    // challenge, passed on by the client as MSAL does); a claim asked for there goes into the
+    // ID token once consented, whatever the scopes.
+    claimsParameter: { enabled: true },
     deviceFlow: {
       enabled: true,
       userCodeInputSource: async (ctx, form, out, err) => deviceInputPage(ctx, form, out, err),
@@ -281,6 +285,8 @@ if (requestLog) {
       const entry = { method: ctx.method, path: ctx.path, route, status: ctx.status };
       const gt = ctx.oidc?.params?.grant_type;
       if (route === 'token' && typeof gt === 'string') entry.grant_type = gt;
+      const claims = ctx.oidc?.params?.claims;
+      if (route === 'authorization' && typeof claims === 'string') entry.claims = claims;
       try { appendFileSync(requestLog, `${JSON.stringify(entry)}\n`); } catch (e) { log('request log:', e.message); }
     }
   });

@@ -15,7 +15,10 @@
 //   GET  /status/CODE             [read]  that status with a short JSON body
 //   GET  /revoked-once            [read]  401 invalid_token for the first token presented here
 //   GET  /always-invalid          [read]  401 invalid_token, always
-//   GET  /claims-challenge        [read]  401 insufficient_claims with a claims challenge
+//   GET  /claims-challenge        [read]  401 insufficient_claims with a claims challenge (base64,
+//                                         as Entra sends it: an `acrs` step-up as Entra asks for
+//                                         it, and the `email` claim in the ID token, which the
+//                                         test provider honours and shows)
 //   GET  /redirect-same           [read]  302 to /me on this origin
 //   GET  /redirect-other?port=P   [read]  302 to http://127.0.0.1:P/me (another origin)
 //   Graph-shaped [User.Read]: GET /v1.0/me → {displayName, mail, id, ...} as Graph answers it,
@@ -144,7 +147,10 @@ const server = createServer(async (req, res) => {
   }
   if (path === '/always-invalid') { challenge(res, 'invalid_token', 'never good'); return; }
   if (path === '/claims-challenge') {
-    const claims = Buffer.from(JSON.stringify({ access_token: { acrs: { essential: true, value: 'c1' } } })).toString('base64');
+    const claims = Buffer.from(JSON.stringify({
+      access_token: { acrs: { essential: true, value: 'c1' } },
+      id_token: { email: { essential: true } },
+    })).toString('base64');
     challenge(res, 'insufficient_claims', 'step up', `, claims="${claims}"`);
     return;
   }

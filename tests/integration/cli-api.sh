@@ -29,6 +29,7 @@ start_rs B https://api-b.lanyard.test/
 cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --timeout 60 \
   --scope "openid profile offline_access api-a:read api-a:write"
 is_rc 0 "sign-in with API A's scopes"
+SIGN_IN_OUT=$CLI_OUT
 
 # ------------------------------------------------------------ the call and its output
 reset_requests
@@ -105,6 +106,8 @@ is "$(count_requests token refresh_token)" 1 "one refresh in all"
 cli api --scope api-a:read "$RS_A/claims-challenge"
 is_rc 8 "insufficient_claims: exit 8"
 like "$CLI_ERR" "claims challenge \(claims: eyJ" "… with the challenge's claims"
+CHALLENGE_ERR=$CLI_ERR
+
 : >"$T/rs.requests"
 cli api --scope api-a:read "$RS_A/redirect-same"
 is_rc 0 "a redirect on the same origin is followed"
@@ -132,5 +135,28 @@ is "$(stat -c %s "$T/big50")" "$((50 * 1024 * 1024))" "50 MiB arrive whole"
 rss1=$(tail -n1 "$T/rss-1"); rss50=$(tail -n1 "$T/rss-50")
 diag "max RSS: 1 MiB answer ${rss1} KiB, 50 MiB answer ${rss50} KiB"
 if [ "$rss50" -lt $((rss1 + 8192)) ]; then pass "memory stays flat (50 MiB answer: +$((rss50 - rss1)) KiB over 1 MiB)"; else fail "memory stays flat" "1 MiB: $rss1 KiB, 50 MiB: $rss50 KiB"; fi
+
+# ------------------------------------------------------------ sign-in --claims, as the challenge says
+# (last: signing in again changes what the provider granted)
+like "$CHALLENGE_ERR" $'run:\n  lanyard-cli sign-in --claims \'eyJ[A-Za-z0-9+/=]+\'' "… and the exact sign-in command to run"
+CLAIMS=$(sed -n "s/^  lanyard-cli sign-in --claims '\(.*\)'\$/\1/p" <<<"$CHALLENGE_ERR")
+is "$(base64 -d <<<"$CLAIMS" | jq -c .id_token)" '{"email":{"essential":true}}' "the command carries the API's claims"
+is "$(jq -r '.email // "none"' <<<"$SIGN_IN_OUT")" none "the first sign-in's ID token had no email (no email scope)"
+reset_requests
+cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --timeout 60 \
+  --scope "openid profile offline_access api-a:read api-a:write" --claims "$CLAIMS"
+is_rc 0 "sign-in --claims (the command api printed) succeeds"
+is "$(jq -rs '[.[] | select(.route == "authorization") | .claims // empty] | first | fromjson | .id_token.email.essential' \
+      "$IDP_REQUEST_LOG")" true "the authorize request carried the claims, decoded to JSON"
+is "$(jq -r .email <<<"$CLI_OUT")" alice@example.test "the new ID token has the claim the API asked for"
+cli api --scope api-a:read "$RS_A/me"
+is_rc 0 "the API answers with the account signed in again"
+reset_requests
+cli sign-in --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --claims '[1, 2]'
+is_rc 2 "sign-in --claims with a JSON array: a usage error"
+like "$CLI_ERR" 'claims request' "… said in words"
+is "$(count_requests discovery)$(count_requests authorization)" 00 "… before any request"
+cli sign-in --device-code --authority "$IDP_ISSUER" --client-id "$IDP_CLIENT_ID" --claims "$CLAIMS"
+is_rc 2 "--claims with --device-code: a usage error"
 
 done_testing
