@@ -827,6 +827,14 @@ jwks_fetched_cb (GObject      *source,
   jwks = cached_fetch_finish (result, &expires_at, &error);
   if (jwks == NULL)
     {
+      const gint64 *before = g_task_get_task_data (task);
+
+      /* A refetch its caller cancelled did not happen: it must not use up
+       * the next caller's (another sign-in's) one refetch a minute. */
+      if (before != NULL &&
+          (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED)))
+        self->jwks_refetched_at = *before;
       g_task_return_error (task, error);
       return;
     }
@@ -879,7 +887,13 @@ lanyard_provider_get_jwks_async (LanyardProvider     *self,
     }
 
   if (force_refetch)
-    self->jwks_refetched_at = now;
+    {
+      gint64 *before = g_new (gint64, 1);
+
+      *before = self->jwks_refetched_at;
+      g_task_set_task_data (task, before, g_free);
+      self->jwks_refetched_at = now;
+    }
 
   cached_fetch_async (session, &jwks_kind, self->jwks_uri, force_refetch || stale, NULL,
                       cancellable, jwks_fetched_cb, g_steal_pointer (&task));

@@ -352,6 +352,41 @@ test_refresh_one_leaves_before_sent (Fixture       *fixture,
   g_assert_cmpuint (lanyard_fake_provider_get_grant_count (fixture->world.fake, "refresh_token"), ==, 1);
 }
 
+/* ---- a cancelled refetch is not another caller's loss ------------------------------- */
+
+/* The provider rotated its keys; a sign-in that meets the new key is
+ * cancelled while the JWKS is fetched again. That refetch never happened:
+ * the next sign-in may still refetch (one a minute is the limit). */
+static void
+test_cancelled_jwks_refetch (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  LanyardClient *client = fixture->world.client;
+  g_autoptr(LanyardAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  lanyard_fake_provider_rotate_keys (fixture->world.fake, "key-rotated");
+  lanyard_fake_provider_set_behaviour (fixture->world.fake, LANYARD_FAKE_JWKS, LANYARD_FAKE_HOLD);
+  lanyard_client_sign_in_async (client, NULL, fixture->cancellable, lanyard_test_store_result_cb, &slot);
+  lanyard_fake_provider_wait_held (fixture->world.fake);
+  g_cancellable_cancel (fixture->cancellable);
+  result = lanyard_test_wait_result (&slot);
+  g_assert_null (lanyard_client_sign_in_finish (client, result, &error));
+  assert_cancelled (error, "sign-in");
+  g_clear_error (&error);
+  lanyard_fake_provider_set_behaviour (fixture->world.fake, LANYARD_FAKE_JWKS, LANYARD_FAKE_SERVE);
+  lanyard_fake_provider_release (fixture->world.fake);
+  lanyard_fake_browser_wait_idle (fixture->world.browser);
+
+  account = lanyard_fake_sign_in (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_cmpuint (lanyard_fake_provider_get_count (fixture->world.fake, LANYARD_FAKE_JWKS), ==, 3);
+  lanyard_fake_browser_wait_idle (fixture->world.browser);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,6 +400,7 @@ main (int   argc,
   ADD ("sign-out-after-local-removal", test_sign_out_after_local);
   ADD ("refresh-abandoned-before-sent", test_refresh_abandoned_before_sent);
   ADD ("refresh-one-caller-leaves-before-sent", test_refresh_one_leaves_before_sent);
+  ADD ("jwks-refetch-cancelled", test_cancelled_jwks_refetch);
 
 #undef ADD
 
