@@ -351,13 +351,14 @@ run_convenience (LanyardClient       *self,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  g_autoptr(LanyardSignIn) owned = sign_in;
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   /* The sign-in's answer is the answer (see lanyard_sign_in_run_async()). */
   g_task_set_check_cancellable (task, FALSE);
+  /* The running sign-in's task holds it from here. */
   lanyard_sign_in_run_async (sign_in, cancellable, convenience_done_cb, task);
+  g_object_unref (sign_in);
 }
 
 /**
