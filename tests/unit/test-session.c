@@ -629,6 +629,57 @@ test_add_account_select (Fixture       *fixture,
   g_assert_cmpuint (n_accounts (fixture->session), ==, 2);
 }
 
+static char *
+uri_param (const char *uri,
+           const char *name)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GHashTable) query = soup_form_decode (g_uri_get_query (parsed));
+
+  return g_strdup (g_hash_table_lookup (query, name));
+}
+
+/* An API's claims challenge: the current account signs in again, in the
+ * browser, with the claims and the API's scopes; a challenge that is no
+ * JSON object is said, and the account stays. */
+static void
+test_sign_in_with_claims (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *claims = "{\"access_token\":{\"acrs\":{\"essential\":true,\"value\":\"c1\"}}}";
+  const char * const scopes[] = { "api://orders/read", NULL };
+  g_autofree char *sent_claims = NULL;
+  g_autofree char *sent_hint = NULL;
+  g_autofree char *sent_scope = NULL;
+  const char *uri;
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  sign_in (fixture);
+
+  lanyard_session_sign_in_with_claims (fixture->session, claims, scopes);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_WAITING);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+
+  uri = lanyard_fake_browser_get_last_uri (fixture->world.browser);
+  sent_claims = uri_param (uri, "claims");
+  sent_hint = uri_param (uri, "login_hint");
+  sent_scope = uri_param (uri, "scope");
+  g_assert_cmpstr (sent_claims, ==, claims);
+  g_assert_cmpstr (sent_hint, ==, LANYARD_FAKE_USERNAME);
+  g_assert_cmpstr (sent_scope, ==, "openid profile offline_access api://orders/read");
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+
+  lanyard_session_sign_in_with_claims (fixture->session, "[\"not\", \"an object\"]", NULL);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpuint (fixture->messages->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->messages, 0), "claims request"));
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+  lanyard_fake_browser_wait_idle (fixture->world.browser);
+}
+
 /* Create Account only where the provider supports it: not here. */
 static void
 test_sign_up_unsupported (Fixture       *fixture,
@@ -755,6 +806,7 @@ main (int   argc,
   ADD ("setup-bad-environment", test_setup_bad_environment);
   ADD ("accounts", test_accounts);
   ADD ("add-account/select-account", test_add_account_select);
+  ADD ("sign-in-with-claims", test_sign_in_with_claims);
   ADD ("keyring-locked", test_keyring_locked);
   ADD ("other-configuration", test_other_configuration);
   ADD ("cancel", test_cancel);
