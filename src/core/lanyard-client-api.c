@@ -435,5 +435,5 @@ lanyard_client_get_userinfo_endpoint_finish (LanyardClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_client_get_userinfo_endpoint_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return lanyard_task_propagate_pointer (G_TASK (result), error);
 }

@@ -187,8 +187,9 @@ browser_opened_cb (GObject      *source,
 
   /* The flow goes on: the user can still open the link by hand. A browser
    * that answers after the sign-in ended has nothing left to say. */
+  /* (A LanyardBrowser of the application's may report a cancellation in GIO's domain.) */
   if (!lanyard_browser_open_uri_finish (LANYARD_BROWSER (source), result, &error) &&
-      !g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED) &&
+      !g_error_matches ((error = lanyard_error_from_gerror (error)), LANYARD_ERROR, LANYARD_ERROR_CANCELLED) &&
       lanyard_sign_in_get_phase (sign_in) == LANYARD_SIGN_IN_PHASE_WAITING_FOR_BROWSER)
     lanyard_sign_in_set_browser_error (sign_in, error);
 }

@@ -171,6 +171,9 @@ lanyard_system_browser_open_uri_async (LanyardBrowser      *browser,
   const char *browser_variable = g_getenv ("BROWSER");
 
   g_task_set_source_tag (task, lanyard_system_browser_open_uri_async);
+  /* A browser that was started stays started: the answer says what
+   * happened, and a cancellation is LANYARD_ERROR_CANCELLED (launch_default_cb). */
+  g_task_set_check_cancellable (task, FALSE);
 
   /* GIO ignores $BROWSER; terminals users (and gh, az) expect it honoured. */
   if (browser_variable != NULL && browser_variable[0] != '\0')

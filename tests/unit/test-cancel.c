@@ -84,13 +84,14 @@ typedef enum {
   OP_SIGN_IN,
   OP_SIGN_IN_DEVICE,
   OP_SIGN_IN_RUN,
+  OP_USERINFO_ENDPOINT,
   N_OPS
 } Op;
 
 static const char * const op_names[N_OPS] = {
   "list-accounts", "get-account", "supports-sign-up", "supports-device", "acquire-token",
   "acquire-token-silent", "send-authorized", "sign-out", "save-account", "unlock-keyring",
-  "sign-in", "sign-in-device", "sign-in-run",
+  "sign-in", "sign-in-device", "sign-in-run", "userinfo-endpoint",
 };
 
 static void
@@ -188,6 +189,12 @@ test_cancelled_before_start (Fixture       *fixture,
           result = lanyard_test_wait_result (&slot);
           value = lanyard_sign_in_run_finish (sign_in, result, &error);
           g_assert_cmpint (lanyard_sign_in_get_phase (sign_in), ==, LANYARD_SIGN_IN_PHASE_CANCELLED);
+          break;
+        case OP_USERINFO_ENDPOINT:
+          lanyard_client_get_userinfo_endpoint_async (client, fixture->cancellable,
+                                                      lanyard_test_store_result_cb, &slot);
+          result = lanyard_test_wait_result (&slot);
+          value = lanyard_client_get_userinfo_endpoint_finish (client, result, &error);
           break;
         case N_OPS:
         default:
