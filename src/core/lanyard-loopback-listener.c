@@ -17,6 +17,7 @@
 #include "lanyard-i18n-private.h"
 #include "lanyard-loopback-conn.h"
 #include "lanyard-loopback-listener.h"
+#include "lanyard-loopback-private.h"
 
 #define LISTEN_BACKLOG 32
 #define BIND_ATTEMPTS  10
@@ -414,9 +415,6 @@ LanyardLoopbackListener *
 lanyard_loopback_listener_new (SoupServer  *server,
                                guint16      port,
                                gboolean     need_ipv6,
-                               guint        max_connections,
-                               guint        idle_timeout_ms,
-                               gsize        max_header_bytes,
                                gsize        max_drain_bytes,
                                GError     **error)
 {
@@ -427,8 +425,10 @@ lanyard_loopback_listener_new (SoupServer  *server,
 
   self = g_object_new (LANYARD_TYPE_LOOPBACK_LISTENER, NULL);
   self->server = g_object_ref (server);
-  lanyard_loopback_listener_set_limits (self, max_connections, idle_timeout_ms,
-                                        max_header_bytes, max_drain_bytes);
+  self->max_connections = LANYARD_LOOPBACK_MAX_CONNECTIONS;
+  self->idle_timeout_ms = LANYARD_LOOPBACK_IDLE_TIMEOUT_MS;
+  self->max_header_bytes = LANYARD_LOOPBACK_MAX_HEADER_BYTES;
+  self->max_drain_bytes = max_drain_bytes;
 
   if (!listen_on (self, port, need_ipv6, error))
     return NULL;
@@ -450,6 +450,14 @@ lanyard_loopback_listener_is_listening (LanyardLoopbackListener *self)
   g_return_val_if_fail (LANYARD_IS_LOOPBACK_LISTENER (self), FALSE);
 
   return self->listening;
+}
+
+guint
+lanyard_loopback_listener_get_idle_timeout_ms (LanyardLoopbackListener *self)
+{
+  g_return_val_if_fail (LANYARD_IS_LOOPBACK_LISTENER (self), 0);
+
+  return self->idle_timeout_ms;
 }
 
 void

@@ -17,22 +17,24 @@ G_DECLARE_FINAL_TYPE (LanyardLoopbackListener, lanyard_loopback_listener, LANYAR
  * a wildcard address), and serves every connection with @server. With
  * @need_ipv6 (the redirect URI says "localhost", which a browser may
  * resolve to ::1), another program holding ::1 on the port makes it take
- * another port, or fail with LANYARD_ERROR_CONFIGURATION. The limits: at
- * most @max_connections at once (a new one beyond evicts the oldest that
- * has sent nothing, then the oldest unfinished one; never a held one),
- * @idle_timeout_ms for a whole request, @max_header_bytes of headers,
+ * another port, or fail with LANYARD_ERROR_CONFIGURATION. The limits are
+ * the listener's alone (lanyard-loopback-private.h's defaults until
+ * lanyard_loopback_listener_set_limits ()): at most LANYARD_LOOPBACK_MAX_CONNECTIONS
+ * at once (a new one beyond evicts the oldest that has sent nothing, then
+ * the oldest unfinished one; never a held one), LANYARD_LOOPBACK_IDLE_TIMEOUT_MS
+ * for a whole request, LANYARD_LOOPBACK_MAX_HEADER_BYTES of headers, and
  * @max_drain_bytes read after them. */
 LanyardLoopbackListener *lanyard_loopback_listener_new        (SoupServer               *server,
                                                                guint16                   port,
                                                                gboolean                  need_ipv6,
-                                                               guint                     max_connections,
-                                                               guint                     idle_timeout_ms,
-                                                               gsize                     max_header_bytes,
                                                                gsize                     max_drain_bytes,
                                                                GError                  **error);
 
 guint16                  lanyard_loopback_listener_get_port   (LanyardLoopbackListener  *self);
 gboolean                 lanyard_loopback_listener_is_listening (LanyardLoopbackListener *self);
+
+/* How long a connection may take for its request. */
+guint                    lanyard_loopback_listener_get_idle_timeout_ms (LanyardLoopbackListener *self);
 
 /* For connections accepted from now on; 0 keeps a value. */
 void                     lanyard_loopback_listener_set_limits (LanyardLoopbackListener  *self,

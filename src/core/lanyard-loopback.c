@@ -46,10 +46,7 @@ struct _LanyardLoopback
   guint16              port;
   guint                timeout_seconds;
 
-  /* Limits for the connections: the listener's, and the body's here. */
-  guint                max_connections;
-  guint                idle_timeout_ms;
-  gsize                max_header_bytes;
+  /* The body is ours to judge; the connection limits are the listener's. */
   gsize                max_body_bytes;
 
   SoupServer          *server;      /* HTTP on the listener's connections */
@@ -623,9 +620,6 @@ static void
 lanyard_loopback_init (LanyardLoopback *self)
 {
   self->timeout_seconds = LANYARD_LOOPBACK_DEFAULT_TIMEOUT_SECONDS;
-  self->max_connections = LANYARD_LOOPBACK_MAX_CONNECTIONS;
-  self->idle_timeout_ms = LANYARD_LOOPBACK_IDLE_TIMEOUT_MS;
-  self->max_header_bytes = LANYARD_LOOPBACK_MAX_HEADER_BYTES;
   self->max_body_bytes = LANYARD_LOOPBACK_MAX_BODY_BYTES;
 
   self->server = soup_server_new ("raw-paths", TRUE, NULL);
@@ -672,8 +666,6 @@ lanyard_loopback_new (const char  *redirect_host,
   /* A browser may resolve "localhost" to ::1: nobody else may hold it. */
   self->listener = lanyard_loopback_listener_new (self->server, port,
                                                   g_str_equal (redirect_host, "localhost"),
-                                                  self->max_connections, self->idle_timeout_ms,
-                                                  self->max_header_bytes,
                                                   self->max_body_bytes * DRAIN_FACTOR, error);
   if (self->listener == NULL)
     return NULL;
@@ -802,7 +794,8 @@ finish_page_with_task (LanyardLoopback *self,
       flush->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (flush_finished_cb), flush);
       /* The connection's own deadline cuts a client that will not read;
        * this one only makes sure the server goes in the end. */
-      flush->timeout_id = g_timeout_add (self->idle_timeout_ms + 1000, flush_timeout_cb, flush);
+      flush->timeout_id = g_timeout_add (lanyard_loopback_listener_get_idle_timeout_ms (self->listener) + 1000,
+                                         flush_timeout_cb, flush);
 
       if (self->held_conn != NULL)
         lanyard_loopback_conn_arm_deadline (self->held_conn);
@@ -892,18 +885,11 @@ lanyard_loopback_set_limits (LanyardLoopback *self,
 {
   g_return_if_fail (LANYARD_IS_LOOPBACK (self));
 
-  if (max_connections > 0)
-    self->max_connections = max_connections;
-  if (idle_timeout_ms > 0)
-    self->idle_timeout_ms = idle_timeout_ms;
-  if (max_header_bytes > 0)
-    self->max_header_bytes = max_header_bytes;
   if (max_body_bytes > 0)
     self->max_body_bytes = max_body_bytes;
 
-  if (self->listener != NULL)
-    lanyard_loopback_listener_set_limits (self->listener, max_connections, idle_timeout_ms,
-                                          max_header_bytes, max_body_bytes * DRAIN_FACTOR);
+  lanyard_loopback_listener_set_limits (self->listener, max_connections, idle_timeout_ms,
+                                        max_header_bytes, max_body_bytes * DRAIN_FACTOR);
 }
 
 guint
