@@ -113,11 +113,32 @@ read_hex4 (Parser   *p,
 static char *
 parse_string (Parser *p)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) out = NULL;
   gsize start = p->pos;
+  gsize run;
 
   g_assert (peek (p) == '"');
   p->pos++;
+
+  /* Most strings have no escape: one copy, no growing buffer. */
+  for (run = p->pos; run < p->len; run++)
+    {
+      guchar c = (guchar) p->data[run];
+
+      if (c == '"')
+        {
+          char *plain = g_strndup (p->data + p->pos, run - p->pos);
+
+          p->pos = run + 1;
+          return plain;
+        }
+      if (c == '\\' || c < 0x20)
+        break;
+    }
+
+  out = g_string_sized_new (run - p->pos + 16);
+  g_string_append_len (out, p->data + p->pos, run - p->pos);
+  p->pos = run;
 
   for (;;)
     {
@@ -145,9 +166,14 @@ parse_string (Parser *p)
 
       if (c != '\\')
         {
-          /* The whole input was UTF-8 validated up front. */
-          g_string_append_c (out, (char) c);
-          p->pos++;
+          /* The whole input was UTF-8 validated up front: copy the run of
+           * plain bytes up to the next quote, escape or control byte. */
+          run = p->pos + 1;
+          while (run < p->len && p->data[run] != '"' && p->data[run] != '\\' &&
+                 (guchar) p->data[run] >= 0x20)
+            run++;
+          g_string_append_len (out, p->data + p->pos, run - p->pos);
+          p->pos = run;
           continue;
         }
 
