@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Public test keys only: RFC 7515 A.2 (RSA, no kid) and A.3 (EC P-256, no
- * kid), plus a throwaway P-384 key made for these targets (kid
- * "fuzz-es384") whose private half is below so that fuzz-jws can sign
- * fuzzed claims. None of them protects anything.
+ * kid; its private half is in the RFC), plus a throwaway P-384 key made for
+ * these targets (kid "fuzz-es384"); the private halves of both EC keys are
+ * below so that fuzz-jws can sign fuzzed claims. None of them protects
+ * anything.
  */
 #pragma once
 
@@ -40,7 +41,17 @@
   "hKnVci7PIXAfupYfE+BD9qCIMi8taCt7xolpboSm6O1PgC/i0Pr8z2Q=\n" \
   "-----END PRIVATE KEY-----\n"
 
-/* The header fuzz-jws puts on claims it signs itself. */
+/* The private half of RFC 7515 A.3's P-256 key (the set's key without a
+ * kid), as printed in the RFC. */
+#define FUZZ_ES256_PRIVATE_PEM \
+  "-----BEGIN PRIVATE KEY-----\n" \
+  "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjpsQnnGQmL+YBIff\n" \
+  "H1136cspYG6+0iY7X1fCE9+E9LKhRANCAAR/zc4ncPbEXUGDy+5v20t7WAczNXvp\n" \
+  "7xO6z248e9FURcfxRM0bvZt+hyzf7bnuufSzaV1uqQskrYpGIyiFiOWt\n" \
+  "-----END PRIVATE KEY-----\n"
+
+/* The headers fuzz-jws puts on claims it signs itself. */
+#define FUZZ_ES256_HEADER "{\"alg\":\"ES256\",\"typ\":\"JWT\"}"
 #define FUZZ_ES384_HEADER "{\"alg\":\"ES384\",\"kid\":\"fuzz-es384\",\"typ\":\"JWT\"}"
 
 /* RFC 7515 A.2 (RS256) and A.3 (ES256), and an ID token signed with "fuzz-es384". */
