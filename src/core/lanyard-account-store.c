@@ -83,7 +83,8 @@ typedef struct
   char          *label;        /* save only */
   SecretValue   *value;        /* save only */
   GList         *items;        /* search results, SecretItem */
-  char         **paths;        /* list only: the items found, by D-Bus path */
+  char         **paths;        /* list, lookup: the items found, by D-Bus path */
+  GHashTable    *secrets;      /* lookup: path → SecretValue */
   GPtrArray     *accounts;     /* list only: LanyardAccount */
   GPtrArray     *damaged;      /* list only: paths of unreadable items, then their errors */
   GList         *strays;       /* save only: other items of the same account */
@@ -106,6 +107,7 @@ operation_free (gpointer data)
   g_clear_pointer (&op->value, secret_value_unref);
   g_list_free_full (g_steal_pointer (&op->items), g_object_unref);
   g_clear_pointer (&op->paths, g_strfreev);
+  g_clear_pointer (&op->secrets, g_hash_table_unref);
   g_clear_pointer (&op->accounts, g_ptr_array_unref);
   g_clear_pointer (&op->damaged, g_ptr_array_unref);
   g_list_free_full (g_steal_pointer (&op->strays), g_object_unref);
@@ -249,15 +251,6 @@ account_from_value (SecretValue  *value,
   return g_steal_pointer (&account);
 }
 
-static LanyardAccount *
-account_from_item (SecretItem  *item,
-                   GError     **error)
-{
-  g_autoptr(SecretValue) value = secret_item_get_secret (item);
-
-  return account_from_value (value, error);
-}
-
 static void
 finish_lookup (GTask *task)
 {
@@ -271,10 +264,11 @@ finish_lookup (GTask *task)
    * account is (id, issuer, client id): the same id may be another
    * provider's, and items from before the issuer attribute only say so in
    * their content, hence the filter after parsing. */
-  for (GList *l = op->items; l != NULL; l = l->next)
+  for (guint p = 0; op->paths != NULL && op->paths[p] != NULL; p++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(LanyardAccount) account = account_from_item (l->data, &error);
+      g_autoptr(LanyardAccount) account = account_from_value (g_hash_table_lookup (op->secrets, op->paths[p]),
+                                                               &error);
       gboolean seen = FALSE;
 
       if (account == NULL)
@@ -377,7 +371,7 @@ search_done (GTask    *task,
     {
     case OPERATION_LOOKUP:
       /* A locked collection may hide the item: that is not "not found". */
-      if (op->items == NULL && default_locked)
+      if ((op->paths == NULL || op->paths[0] == NULL) && default_locked)
         g_task_return_error (task, locked_error (op->kind));
       else
         finish_lookup (task);
@@ -818,6 +812,66 @@ unlock_collection_cb (GObject      *object,
 }
 
 static void
+lookup_secrets_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Operation *op = g_task_get_task_data (task);
+
+  op->secrets = secret_service_get_secrets_for_dbus_paths_finish (SECRET_SERVICE (object), result, &error);
+  if (op->secrets == NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  finish_lookup (task);
+}
+
+/* By D-Bus path, as a list does: an item proxy per result would cost
+ * five more round trips to the bus and the keyring before the secret. */
+static void
+lookup_paths_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) locked = NULL;
+  Operation *op = g_task_get_task_data (task);
+
+  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (object), result,
+                                                    &op->paths, &locked, &error))
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Locked items are found, never unlocked (no prompt): say "locked". */
+  if (locked != NULL && locked[0] != NULL)
+    {
+      g_debug ("Keyring item %s is locked", locked[0]);
+      g_task_return_error (task, locked_error (op->kind));
+      return;
+    }
+
+  if (op->paths == NULL || op->paths[0] == NULL)
+    {
+      secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                                   SECRET_COLLECTION_NONE,
+                                   g_task_get_cancellable (task),
+                                   default_collection_cb, g_object_ref (task));
+      return;
+    }
+
+  secret_service_get_secrets_for_dbus_paths (op->service, (const char **) op->paths,
+                                             g_task_get_cancellable (task),
+                                             lookup_secrets_cb, g_object_ref (task));
+}
+
+static void
 service_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -852,19 +906,17 @@ service_cb (GObject      *object,
       return;
     }
 
-  if (op->kind == OPERATION_LIST)
+  if (op->kind == OPERATION_LIST || op->kind == OPERATION_LOOKUP)
     {
       secret_service_search_for_dbus_paths (op->service, &account_schema, op->attributes,
                                             g_task_get_cancellable (task),
-                                            list_paths_cb, g_object_ref (task));
+                                            op->kind == OPERATION_LIST ? list_paths_cb : lookup_paths_cb,
+                                            g_object_ref (task));
       return;
     }
 
-  /* Without SECRET_SEARCH_UNLOCK nothing prompts: reading accounts at
-   * start-up must not pop up an unlock dialog. */
-  if (op->kind != OPERATION_REMOVE)
-    flags |= SECRET_SEARCH_LOAD_SECRETS;
-
+  /* Without SECRET_SEARCH_UNLOCK nothing prompts: removing an account
+   * must not pop up an unlock dialog. */
   secret_service_search (op->service, &account_schema, op->attributes, flags,
                          g_task_get_cancellable (task),
                          search_cb, g_object_ref (task));
