@@ -13,6 +13,7 @@
 #include "lanyard-http.h"
 #include "lanyard-i18n-private.h"
 #include "lanyard-json.h"
+#include "lanyard-proxy-resolver.h"
 
 #define READ_CHUNK_SIZE 16384
 
@@ -22,13 +23,16 @@ lanyard_http_session_new (const char  *ca_file,
 {
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GProxyResolver) proxies = lanyard_proxy_resolver_new (NULL);
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* Keep-alive is libsoup's default; the timeout bounds every socket wait, so
-   * a provider that stops answering cannot hang a sign-in. */
+   * a provider that stops answering cannot hang a sign-in. The desktop's
+   * proxy settings apply, except to loopback (a local provider or API). */
   session = soup_session_new_with_options ("timeout", LANYARD_HTTP_TIMEOUT_SECONDS,
                                            "user-agent", "Lanyard/" PACKAGE_VERSION,
+                                           "proxy-resolver", proxies,
                                            NULL);
 
   if (ca_file != NULL && *ca_file != '\0')

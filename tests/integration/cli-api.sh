@@ -54,6 +54,12 @@ cli api --include --scope api-a:read "$RS_A/me"
 like "$(head -n1 <<<"$CLI_OUT")" '^HTTP/1\.1 200 OK' "--include: the status line first"
 like "$CLI_OUT" $'[Cc]ontent-[Tt]ype: application/json' "--include: then the headers"
 
+# A proxy in the environment is on another machine: loopback is always reached directly.
+http_proxy=http://127.0.0.1:$(free_port) HTTP_PROXY=http://127.0.0.1:$(free_port) \
+  cli api --scope api-a:read "$RS_A/me"
+is_rc 0 "http_proxy set (to a closed port): a loopback API is still reached directly"
+is "$(jq -r .sub <<<"$CLI_OUT")" "alice" "… and answers"
+
 cli api --scope api-a:read "$RS_A/status/404"
 is_rc 22 "a 404: exit 22"
 is "$CLI_OUT" "" "nothing on stdout"
