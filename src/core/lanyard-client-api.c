@@ -264,6 +264,40 @@ first_token_cb (GObject      *source,
   send_with_token (g_steal_pointer (&task));
 }
 
+static void
+preconnected_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A failure here is the request's to report, with its own words. */
+  if (!soup_session_preconnect_finish (SOUP_SESSION (source), result, &error))
+    g_debug ("Could not open a connection to the API ahead of its request: %s", error->message);
+}
+
+/* The keyring takes a few D-Bus round trips to hand out the token: open the
+ * connection to the API meanwhile (proxy lookup, TCP, TLS; no request, no
+ * token), so that the request goes out as soon as the token is there. On
+ * the configured session, the one an account without a CA file of its own
+ * uses; for one with, the connection stays unused. */
+static void
+preconnect (LanyardClient *self,
+            SoupMessage   *msg,
+            int            io_priority,
+            GCancellable  *cancellable)
+{
+  g_autoptr(SoupMessage) probe = NULL;
+  SoupSession *session = lanyard_client_get_session (self, NULL);
+
+  if (session == NULL)
+    return;
+
+  /* Its own message: @msg is sent later, and a message is queued once. */
+  probe = soup_message_new_from_uri (SOUP_METHOD_HEAD, soup_message_get_uri (msg));
+  soup_session_preconnect_async (session, probe, io_priority, cancellable, preconnected_cb, NULL);
+}
+
 /**
  * lanyard_client_send_authorized_async:
  * @self: a #LanyardClient
@@ -315,6 +349,7 @@ lanyard_client_send_authorized_async (LanyardClient       *self,
 
   lanyard_client_acquire_token_async (self, account_id, scopes, LANYARD_TOKEN_FLAGS_NONE,
                                       cancellable, first_token_cb, task);
+  preconnect (self, msg, io_priority, cancellable);
 }
 
 /**
