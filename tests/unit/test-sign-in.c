@@ -398,6 +398,69 @@ test_two_at_once (Fixture       *fixture,
   g_assert_nonnull (account);
 }
 
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* With a fixed redirect port, a second sign-in cannot listen: it fails and
+ * says why, and the first goes on undisturbed. */
+static void
+test_two_on_a_fixed_port (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(LanyardClient) client = NULL;
+  g_autoptr(LanyardSignIn) first = NULL;
+  g_autoptr(LanyardSignIn) second = NULL;
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) second_result = NULL;
+  g_autoptr(GCancellable) second_cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *first_slot = NULL;
+  GAsyncResult *second_slot = NULL;
+  guint16 port = free_port ();
+
+  fixture->world.config->redirect_port = port;
+  client = lanyard_fake_world_new_client (&fixture->world);
+  first = lanyard_sign_in_new (client);
+  second = lanyard_sign_in_new (client);
+
+  lanyard_fake_browser_set_mode (fixture->world.browser, LANYARD_FAKE_BROWSER_RECORD);
+  lanyard_sign_in_run_async (first, fixture->cancellable, lanyard_test_store_result_cb, &first_slot);
+  while (lanyard_fake_browser_get_n_opened (fixture->world.browser) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (lanyard_fake_browser_get_redirect_port (fixture->world.browser), ==, port);
+
+  lanyard_sign_in_run_async (second, second_cancellable, lanyard_test_store_result_cb, &second_slot);
+  second_result = lanyard_test_wait_result (&second_slot);
+  g_assert_null (lanyard_sign_in_run_finish (second, second_result, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpint (lanyard_sign_in_get_phase (second), ==, LANYARD_SIGN_IN_PHASE_FAILED);
+
+  lanyard_fake_spin (50);
+  g_assert_null (first_slot);
+  g_assert_cmpint (lanyard_sign_in_get_phase (first), ==, LANYARD_SIGN_IN_PHASE_WAITING_FOR_BROWSER);
+  g_assert_false (lanyard_fake_port_is_closed (port));
+  g_assert_cmpuint (lanyard_fake_browser_get_n_opened (fixture->world.browser), ==, 1);
+
+  g_cancellable_cancel (fixture->cancellable);
+  first_result = lanyard_test_wait_result (&first_slot);
+  g_assert_null (lanyard_sign_in_run_finish (first, first_result, &error));
+  g_assert_error (error, LANYARD_ERROR, LANYARD_ERROR_CANCELLED);
+  g_assert_true (lanyard_fake_port_is_closed (port));
+}
+
 /* Cancelled while a sign-in of an account already kept is being saved: the
  * keyring and the live list hold the account as it was before — the
  * cancelled sign-in neither stays nor takes the old one with it. */
@@ -488,6 +551,7 @@ main (int   argc,
   ADD ("claims/need-browser", NULL, test_claims_need_browser);
   ADD ("extra-scopes", NULL, test_extra_scopes);
   ADD ("two-at-once", NULL, test_two_at_once);
+  ADD ("two-on-a-fixed-port", NULL, test_two_on_a_fixed_port);
   ADD ("cancel/saving-keeps-previous", NULL, test_cancel_saving_keeps_previous);
   ADD ("cancel/saving-new", NULL, test_cancel_saving_new);
   ADD ("device-convenience", NULL, test_device_convenience);
