@@ -12,6 +12,7 @@
 
 #include "lanyard-a11y.h"
 #include "lanyard-account-page.h"
+#include "lanyard-api-section.h"
 #include "lanyard-claim-row.h"
 #include "lanyard-claims-descriptions.h"
 #include "lanyard-text.h"
@@ -28,6 +29,7 @@ struct _LanyardAccountPage
   AdwActionRow   *refresh_row;
   AdwActionRow   *signed_in_row;
   GtkListBox     *claims_list;
+  LanyardApiSection *api_section;
 
   LanyardAccount *account;
   guint           tick_id;
@@ -273,6 +275,7 @@ lanyard_account_page_class_init (LanyardAccountPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LANYARD_TYPE_CLAIM_ROW);
+  g_type_ensure (LANYARD_TYPE_API_SECTION);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/lanyard/Lanyard/lanyard-account-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardAccountPage, avatar);
@@ -283,6 +286,7 @@ lanyard_account_page_class_init (LanyardAccountPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardAccountPage, refresh_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardAccountPage, signed_in_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardAccountPage, claims_list);
+  gtk_widget_class_bind_template_child (widget_class, LanyardAccountPage, api_section);
 }
 
 static void
@@ -319,4 +323,14 @@ lanyard_account_page_set_account (LanyardAccountPage *self,
   g_set_object (&self->account, account);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+}
+
+/* The API section shows what @model calls (set once, by the window). */
+void
+lanyard_account_page_set_api_model (LanyardAccountPage *self,
+                                    LanyardApiModel    *model)
+{
+  g_return_if_fail (LANYARD_IS_ACCOUNT_PAGE (self));
+
+  lanyard_api_section_set_model (self->api_section, model);
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "lanyard.h"
+#include "lanyard-api-model.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,7 @@ G_DECLARE_FINAL_TYPE (LanyardAccountPage, lanyard_account_page, LANYARD, ACCOUNT
 LanyardAccount *lanyard_account_page_get_account (LanyardAccountPage *self);
 void            lanyard_account_page_set_account (LanyardAccountPage *self,
                                                   LanyardAccount     *account);
+void            lanyard_account_page_set_api_model (LanyardAccountPage *self,
+                                                    LanyardApiModel    *model);
 
 G_END_DECLS

@@ -104,6 +104,44 @@ lanyard_api_settings_dup_api_scopes (GSettings *settings)
   return lanyard_scopes_parse (joined);
 }
 
+static void
+add_scope (GPtrArray  *scopes,
+           const char *scope)
+{
+  for (guint i = 0; i < scopes->len; i++)
+    if (g_str_equal (g_ptr_array_index (scopes, i), scope))
+      return;
+
+  g_ptr_array_add (scopes, g_strdup (scope));
+}
+
+char **
+lanyard_api_settings_sign_in_scopes (GSettings          *settings,
+                                     const char         *authority,
+                                     const char * const *scopes)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(LanyardAuthority) parsed = authority ? lanyard_authority_parse (authority, NULL) : NULL;
+  g_autofree char *api_url = lanyard_api_settings_dup_api_url (settings);
+
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    add_scope (all, scopes[i]);
+
+  if (parsed != NULL && lanyard_authority_is_entra (parsed))
+    add_scope (all, "User.Read");
+
+  if (api_url != NULL)
+    {
+      g_auto(GStrv) api_scopes = lanyard_api_settings_dup_api_scopes (settings);
+
+      for (guint i = 0; api_scopes[i] != NULL; i++)
+        add_scope (all, api_scopes[i]);
+    }
+
+  g_ptr_array_add (all, NULL);
+  return (char **) g_ptr_array_steal (all, NULL);
+}
+
 char *
 lanyard_api_settings_graph_me_url (const char *graph_url)
 {

@@ -23,6 +23,14 @@ char     **lanyard_api_settings_dup_api_scopes (GSettings  *settings);
  * when it is set, else NULL. */
 const char *lanyard_api_settings_overridden_by (const char *key);
 
+/* The scopes a sign-in asks for: @scopes (the configured ones) and those
+ * of the APIs the signed-in page calls, so that the person consents to them
+ * at once, as MSAL's sample does — Microsoft Graph's User.Read for an Entra
+ * @authority, and the API's scopes when an API URL is set. */
+char     **lanyard_api_settings_sign_in_scopes (GSettings          *settings,
+                                                const char         *authority,
+                                                const char * const *scopes);
+
 /* Graph's /v1.0/me under @graph_url, with or without its trailing '/'. */
 char      *lanyard_api_settings_graph_me_url   (const char *graph_url);
 

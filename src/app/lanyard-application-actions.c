@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-api-model.h"
 #include "lanyard-application-private.h"
 #include "lanyard-preferences-window.h"
 
@@ -108,6 +109,32 @@ unlock_keyring_action (GSimpleAction *action,
   lanyard_session_unlock (session_of (user_data));
 }
 
+/* The signed-in page's API section (lanyard-api-model.c): a script, and a
+ * test, calls the APIs as the buttons do. */
+static void
+see_profile_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  lanyard_api_model_see_profile (lanyard_session_get_api (session_of (user_data)));
+}
+
+static void
+call_api_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  lanyard_api_model_call_api (lanyard_session_get_api (session_of (user_data)));
+}
+
+static void
+sign_in_for_api_action (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
+{
+  lanyard_api_model_sign_in_again (lanyard_session_get_api (session_of (user_data)));
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *param,
@@ -195,6 +222,9 @@ static const GActionEntry actions[] = {
   { "refresh", refresh_action },
   /* The button of the toasts that report a locked keyring. */
   { "unlock-keyring", unlock_keyring_action },
+  { "see-profile", see_profile_action },
+  { "call-api", call_api_action },
+  { "sign-in-for-api", sign_in_for_api_action },
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
@@ -240,6 +270,7 @@ _lanyard_application_actions_init (LanyardApplication *self)
     const char *property;
   } enabled[] = {
     { "sign-in", "can-sign-in" },
+    { "sign-in-for-api", "can-sign-in" },
     { "sign-up", "can-sign-up" },
     { "sign-in-device", "can-sign-in-device" },
     { "add-account", "can-add-account" },

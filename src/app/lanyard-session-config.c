@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-api-settings.h"
 #include "lanyard-session-private.h"
 #include "lanyard-text.h"
 
@@ -82,6 +83,14 @@ build_config (LanyardSession   *self,
     take_string (&config->client_id, g_strdup (self->setup_client_id));
 
   *overridden = lanyard_config_apply_environment (config);
+
+  /* Consent to the APIs the signed-in page calls is asked at sign-in. */
+  {
+    g_auto(GStrv) scopes = g_steal_pointer (&config->scopes);
+
+    config->scopes = lanyard_api_settings_sign_in_scopes (self->settings, config->authority,
+                                                          (const char * const *) scopes);
+  }
 
   return config;
 }

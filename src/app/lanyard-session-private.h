@@ -45,6 +45,8 @@ struct _LanyardSession
   char                *setup_client_id;
 
   LanyardClient       *client;
+  /* The signed-in page's API calls (lanyard-api-model.c). */
+  LanyardApiModel     *api;
   GListStore          *accounts;
   LanyardAccount      *account;
 

@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lanyard-api-model.h"
 #include "lanyard-session-private.h"
 #include "lanyard-text.h"
 
@@ -200,6 +201,7 @@ lanyard_session_constructed (GObject *object)
     self->store = lanyard_account_store_new ();
 
   _lanyard_session_config_init (self);
+  self->api = lanyard_api_model_new (self);
 }
 
 static void
@@ -212,6 +214,7 @@ lanyard_session_dispose (GObject *object)
   g_cancellable_cancel (self->sign_in_cancellable);
   g_clear_handle_id (&self->reload_source_id, g_source_remove);
 
+  g_clear_object (&self->api);
   _lanyard_session_drop_client (self);
   g_clear_object (&self->browser);
   g_clear_object (&self->store);
@@ -507,6 +510,13 @@ lanyard_session_get_client (LanyardSession *self)
 {
   g_return_val_if_fail (LANYARD_IS_SESSION (self), NULL);
   return self->client;
+}
+
+LanyardApiModel *
+lanyard_session_get_api (LanyardSession *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SESSION (self), NULL);
+  return self->api;
 }
 
 GListModel *

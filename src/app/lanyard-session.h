@@ -37,6 +37,8 @@ typedef enum {
   LANYARD_MESSAGE_LONG      = 1 << 2,
 } LanyardMessageFlags;
 
+typedef struct _LanyardApiModel LanyardApiModel;
+
 #define LANYARD_TYPE_SESSION (lanyard_session_get_type ())
 G_DECLARE_FINAL_TYPE (LanyardSession, lanyard_session, LANYARD, SESSION, GObject)
 
@@ -57,6 +59,8 @@ const char * const  *lanyard_session_get_overridden    (LanyardSession *self);
 /* The provider's host as a person reads it; NULL when not configured. */
 const char          *lanyard_session_get_provider_name (LanyardSession *self);
 LanyardClient       *lanyard_session_get_client        (LanyardSession *self);
+/* The signed-in page's API calls (lanyard-api-model.h). */
+LanyardApiModel     *lanyard_session_get_api           (LanyardSession *self);
 /* Accounts of this configuration (issuer and client id), newest first. */
 GListModel          *lanyard_session_get_accounts      (LanyardSession *self);
 LanyardAccount      *lanyard_session_get_account       (LanyardSession *self);

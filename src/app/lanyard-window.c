@@ -268,6 +268,7 @@ lanyard_window_constructed (GObject *object)
     g_object_bind_property (self->session, bindings[i].property,
                             G_STRUCT_MEMBER (GObject *, self, bindings[i].widget),
                             bindings[i].widget_property, G_BINDING_SYNC_CREATE);
+  lanyard_account_page_set_api_model (self->account_page, lanyard_session_get_api (self->session));
 
   self->state = LANYARD_SESSION_STATE_LOADING;
   for (guint i = 0; i < G_N_ELEMENTS (follow); i++)

@@ -482,6 +482,47 @@ test_settings (void)
 }
 
 static void
+test_sign_in_scopes (void)
+{
+  const char * const configured[] = { "openid", "profile", "offline_access", NULL };
+  g_auto(GStrv) generic = NULL;
+  g_auto(GStrv) entra = NULL;
+  g_auto(GStrv) scopes_only = NULL;
+  g_auto(GStrv) with_api = NULL;
+  g_autofree char *joined = NULL;
+
+  g_unsetenv ("LANYARD_API_URL");
+  g_unsetenv ("LANYARD_API_SCOPES");
+
+  /* A generic provider: the configured scopes as they are. */
+  generic = lanyard_api_settings_sign_in_scopes (NULL, "https://idp.example.com", configured);
+  joined = g_strjoinv (" ", generic);
+  g_assert_cmpstr (joined, ==, "openid profile offline_access");
+  g_clear_pointer (&joined, g_free);
+
+  /* Entra: Graph's User.Read too, for the profile (as MSAL's sample asks). */
+  entra = lanyard_api_settings_sign_in_scopes (NULL, "contoso", configured);
+  joined = g_strjoinv (" ", entra);
+  g_assert_cmpstr (joined, ==, "openid profile offline_access User.Read");
+  g_clear_pointer (&joined, g_free);
+
+  /* API scopes without an API to call are not asked for. */
+  g_setenv ("LANYARD_API_SCOPES", "api://a/read", TRUE);
+  scopes_only = lanyard_api_settings_sign_in_scopes (NULL, "https://idp.example.com", configured);
+  g_assert_cmpuint (g_strv_length (scopes_only), ==, 3);
+
+  /* With one, they are, once each. */
+  g_setenv ("LANYARD_API_URL", "https://api.contoso.com/hello", TRUE);
+  g_setenv ("LANYARD_API_SCOPES", "api://a/read profile api://a/read", TRUE);
+  with_api = lanyard_api_settings_sign_in_scopes (NULL, "contoso", configured);
+  joined = g_strjoinv (" ", with_api);
+  g_assert_cmpstr (joined, ==, "openid profile offline_access User.Read api://a/read");
+
+  g_unsetenv ("LANYARD_API_URL");
+  g_unsetenv ("LANYARD_API_SCOPES");
+}
+
+static void
 test_format_elapsed (void)
 {
   g_autofree char *ms = lanyard_api_call_format_elapsed (120);
@@ -515,6 +556,7 @@ main (int   argc,
 
   g_test_add_func ("/lanyard/api-call/settings", test_settings);
   g_test_add_func ("/lanyard/api-call/format-elapsed", test_format_elapsed);
+  g_test_add_func ("/lanyard/api-call/sign-in-scopes", test_sign_in_scopes);
 
   return g_test_run ();
 }
