@@ -99,6 +99,7 @@ update (LanyardApiModel *self)
     {
       g_free (self->api_url);
       self->api_url = g_steal_pointer (&api_url);
+      g_debug ("API URL: %s", self->api_url ? self->api_url : "(none)");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_URL]);
     }
 }

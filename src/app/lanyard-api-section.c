@@ -112,7 +112,6 @@ field_row_new (LanyardApiField *field,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
   g_autofree char *copy_label = NULL;
-  g_autofree char *row_label = NULL;
 
   if (title == NULL)
     title = lanyard_api_field_get_name (field);
@@ -141,11 +140,12 @@ field_row_new (LanyardApiField *field,
   lanyard_a11y_set_description (copy, value);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
 
-  /* Translators: read by screen readers: "<field>: <value>" */
-  row_label = g_strdup_printf (_("%s: %s"), title, value);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, row_label, -1);
+  /* Read as its title, then the value (libadwaita 1.2 links the subtitle
+   * as described-by and leaves the description empty). */
+  lanyard_a11y_describe_from (row, "subtitle");
+
   /* What the tests read: the rows as shown (profile data, never a token). */
-  g_debug ("Profile row: %s", row_label);
+  g_debug ("Profile row: %s: %s", title, value);
 
   return row;
 }

@@ -12,6 +12,7 @@
 
 #include "lanyard.h"
 #include "lanyard-a11y.h"
+#include "lanyard-api-settings.h"
 #include "lanyard-entry-field.h"
 #include "lanyard-preferences-window.h"
 #include "lanyard-text.h"
@@ -28,6 +29,9 @@ struct _LanyardPreferencesWindow
   LanyardEntryField    *client_id_row;
   LanyardEntryField    *scopes_row;
   AdwComboRow          *redirect_host_row;
+  LanyardEntryField    *graph_url_row;
+  LanyardEntryField    *api_url_row;
+  LanyardEntryField    *api_scopes_row;
 
   GSettings            *settings;
 };
@@ -49,6 +53,10 @@ typedef enum {
   FIELD_AUTHORITY,
   FIELD_CLIENT_ID,
   FIELD_SCOPES,
+  FIELD_GRAPH_URL,
+  FIELD_API_URL,
+  FIELD_API_SCOPES,
+  N_FIELDS
 } Field;
 
 static const struct {
@@ -58,6 +66,9 @@ static const struct {
   [FIELD_AUTHORITY] = { "authority", "LANYARD_AUTHORITY" },
   [FIELD_CLIENT_ID] = { "client-id", "LANYARD_CLIENT_ID" },
   [FIELD_SCOPES] = { "scopes", "LANYARD_SCOPES" },
+  [FIELD_GRAPH_URL] = { "graph-url", "LANYARD_GRAPH_URL" },
+  [FIELD_API_URL] = { "api-url", "LANYARD_API_URL" },
+  [FIELD_API_SCOPES] = { "api-scopes", "LANYARD_API_SCOPES" },
 };
 
 /* While the window is torn down its template children go first, and the
@@ -66,6 +77,7 @@ static gboolean
 torn_down (LanyardPreferencesWindow *self)
 {
   return self->authority_row == NULL || self->client_id_row == NULL || self->scopes_row == NULL ||
+         self->graph_url_row == NULL || self->api_url_row == NULL || self->api_scopes_row == NULL ||
          gtk_widget_in_destruction (GTK_WIDGET (self));
 }
 
@@ -77,7 +89,11 @@ field_row (LanyardPreferencesWindow *self,
     {
     case FIELD_AUTHORITY: return self->authority_row;
     case FIELD_CLIENT_ID: return self->client_id_row;
+    case FIELD_GRAPH_URL: return self->graph_url_row;
+    case FIELD_API_URL:   return self->api_url_row;
+    case FIELD_API_SCOPES: return self->api_scopes_row;
     case FIELD_SCOPES:
+    case N_FIELDS:
     default:              return self->scopes_row;
     }
 }
@@ -136,7 +152,34 @@ describe (LanyardPreferencesWindow *self,
                            "such as the Microsoft Entra admin center."));
       break;
 
+    case FIELD_GRAPH_URL:
+      ok = *text == '\0' || lanyard_check_api_url (text, &problem);
+      if (ok)
+        {
+          g_autofree char *me = lanyard_api_settings_graph_me_url (*text ? text : LANYARD_DEFAULT_GRAPH_URL);
+
+          /* Translators: %s is a URL such as https://graph.microsoft.com/v1.0/me */
+          hint = g_strdup_printf (_("For Microsoft Entra accounts, See Profile asks %s"), me);
+        }
+      break;
+
+    case FIELD_API_URL:
+      ok = *text == '\0' || lanyard_check_api_url (text, &problem);
+      if (ok)
+        hint = g_strdup (*text == '\0'
+                         ? _("Not set: the signed-in page offers no Call")
+                         : _("The signed-in page offers Call for this address, with your access token"));
+      break;
+
+    case FIELD_API_SCOPES:
+      ok = lanyard_check_api_scopes (text, &problem);
+      if (ok)
+        hint = g_strdup (_("Separated by spaces, such as api://contoso-api/read; asked for at the next "
+                           "sign-in, and what lanyard-cli api uses by default"));
+      break;
+
     case FIELD_SCOPES:
+    case N_FIELDS:
     default:
       ok = lanyard_check_scopes (text, &problem);
       if (ok)
@@ -160,7 +203,7 @@ apply (LanyardPreferencesWindow *self,
   if (self->settings == NULL || !describe (self, field))
     return;
 
-  if (field == FIELD_SCOPES)
+  if (field == FIELD_SCOPES || field == FIELD_API_SCOPES)
     {
       g_auto(GStrv) scopes = lanyard_scopes_parse (text);
       g_auto(GStrv) old = g_settings_get_strv (self->settings, fields[field].key);
@@ -183,6 +226,12 @@ field_of (LanyardPreferencesWindow *self,
     return FIELD_AUTHORITY;
   if (row == self->client_id_row)
     return FIELD_CLIENT_ID;
+  if (row == self->graph_url_row)
+    return FIELD_GRAPH_URL;
+  if (row == self->api_url_row)
+    return FIELD_API_URL;
+  if (row == self->api_scopes_row)
+    return FIELD_API_SCOPES;
   return FIELD_SCOPES;
 }
 
@@ -242,6 +291,19 @@ show_value (LanyardPreferencesWindow *self,
 }
 
 static void
+load_api_settings (LanyardPreferencesWindow *self)
+{
+  g_autofree char *graph_url = g_settings_get_string (self->settings, "graph-url");
+  g_autofree char *api_url = g_settings_get_string (self->settings, "api-url");
+  g_auto(GStrv) api_scopes = g_settings_get_strv (self->settings, "api-scopes");
+  g_autofree char *api_scopes_text = g_strjoinv (" ", api_scopes);
+
+  show_value (self, FIELD_GRAPH_URL, graph_url);
+  show_value (self, FIELD_API_URL, api_url);
+  show_value (self, FIELD_API_SCOPES, api_scopes_text);
+}
+
+static void
 load_settings (LanyardPreferencesWindow *self)
 {
   g_autofree char *authority = NULL;
@@ -260,6 +322,9 @@ load_settings (LanyardPreferencesWindow *self)
       show_value (self, FIELD_AUTHORITY, NULL);
       show_value (self, FIELD_CLIENT_ID, NULL);
       show_value (self, FIELD_SCOPES, LANYARD_DEFAULT_SCOPES);
+      show_value (self, FIELD_GRAPH_URL, LANYARD_DEFAULT_GRAPH_URL);
+      show_value (self, FIELD_API_URL, NULL);
+      show_value (self, FIELD_API_SCOPES, NULL);
       return;
     }
 
@@ -272,6 +337,7 @@ load_settings (LanyardPreferencesWindow *self)
   show_value (self, FIELD_AUTHORITY, authority);
   show_value (self, FIELD_CLIENT_ID, client_id);
   show_value (self, FIELD_SCOPES, scopes_text);
+  load_api_settings (self);
 
   if (redirect_override != NULL && *redirect_override != '\0')
     {
@@ -392,6 +458,9 @@ lanyard_preferences_window_class_init (LanyardPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, client_id_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, scopes_row);
   gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, redirect_host_row);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, graph_url_row);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPreferencesWindow, api_scopes_row);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, field_activate_cb);
 }
@@ -399,7 +468,7 @@ lanyard_preferences_window_class_init (LanyardPreferencesWindowClass *klass)
 static void
 lanyard_preferences_window_init (LanyardPreferencesWindow *self)
 {
-  LanyardEntryField *rows[] = { NULL, NULL, NULL };
+  LanyardEntryField *rows[N_FIELDS] = { NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
   lanyard_a11y_describe_from (GTK_WIDGET (self->redirect_host_row), "subtitle");
@@ -408,6 +477,9 @@ lanyard_preferences_window_init (LanyardPreferencesWindow *self)
   rows[0] = self->authority_row;
   rows[1] = self->client_id_row;
   rows[2] = self->scopes_row;
+  rows[3] = self->graph_url_row;
+  rows[4] = self->api_url_row;
+  rows[5] = self->api_scopes_row;
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       GtkEventController *focus = gtk_event_controller_focus_new ();

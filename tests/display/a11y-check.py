@@ -4,7 +4,8 @@
 # session with the app started with GTK_A11Y=atspi.
 #
 #   a11y-check.py page PAGE            the page on screen (setup, signed-out, waiting, signed-in,
-#                                      preferences): names, roles, descriptions, where the focus is
+#                                      signed-in-api, preferences): names, roles, descriptions, where
+#                                      the focus is
 #   a11y-check.py tab PAGE N NAME...   press Tab up to N times; every focus event names its object,
 #                                      and each NAME gets the focus (in that order)
 #   a11y-check.py described PAGE ROLE NAME REGEX   that control's description matches REGEX
@@ -28,6 +29,8 @@ PAGES = {
     "signed-out": "LanyardSignedOutPage",
     "waiting": "LanyardWaitingPage",
     "signed-in": "LanyardAccountPage",
+    # the same page after See Profile and Call (the API section's answers)
+    "signed-in-api": "LanyardAccountPage",
 }
 # roles a screen reader reads out by name
 NAMED_ROLES = {"push button", "toggle button", "check box", "text", "entry", "password text", "heading",
@@ -270,6 +273,7 @@ def page_checks(page):
         focus_is("push button", "Cancel")
     elif page == "signed-in":
         has("push button", "Sign Out")
+        has("push button", "See Profile")
         avatars = [o for o in objs if (nameof(o) or "").startswith("AdwAvatar")]
         check(not avatars, "signed-in: the avatar is not read as “AdwAvatar …”",
               "; ".join("%s %r" % (role(o), nameof(o)) for o in avatars))
@@ -288,9 +292,38 @@ def page_checks(page):
         check(any((nameof(o) or "").strip() and not TYPE_NAME.match(nameof(o)) for o in heads),
               "signed-in: the person's name is a heading that reads as the name",
               "%s" % [nameof(o) for o in heads])
+    elif page == "signed-in-api":
+        # the API section once it answered: userinfo's rows, the API's status and JSON
+        has("push button", "See Profile")
+        has("push button", "Call")
+        has("push button", "Copy Answer")
+        has("label", "Userinfo")
+        has("label", "Web API")
+        copies = [o for o in objs if role(o) == "push button" and (nameof(o) or "").endswith(" from Userinfo")]
+        names = [nameof(o) for o in copies]
+        check(len(copies) >= 3, "signed-in-api: a copy button for each userinfo row (%d)" % len(copies))
+        check(len(set(names)) == len(names), "signed-in-api: each is named after its row", "%s" % names)
+        check("Copy name from Userinfo" in names and "Copy name" not in names or
+              len(by_name(objs, "push button", "Copy name")) == 1,
+              "signed-in-api: userinfo's name and the ID token's name are two different buttons", "%s" % names)
+        undescribed = [nameof(o) for o in copies if not (descof(o) or "").strip()]
+        check(not undescribed, "signed-in-api: each userinfo copy button says the value", "%s" % undescribed)
+        status = [nameof(o) for o in objs if role(o) == "label" and (nameof(o) or "").startswith("HTTP ")]
+        check(any(re.match(r"^HTTP 200 OK · [0-9.,]+ m?s$", n) for n in status),
+              "signed-in-api: the status and the time taken are read as one label", "%s" % status)
+        answer = has("text", "The API’s answer")
+        if answer:
+            got = text_of(answer[0])
+            check('"sub": "alice"' in got and got.startswith("{\n  "),
+                  "signed-in-api: the answer is the JSON, pretty-printed, as text", repr(got[:200]))
+            check("editable" not in states(answer[0]), "signed-in-api: the answer is read-only",
+                  "%s" % sorted(states(answer[0])))
     elif page == "preferences":
         has("text", "Tenant or Authority URL", described=True)
         has("text", "Application (Client) ID", described=True)
+        has("text", "API URL", described=True)
+        has("text", "API Scopes", described=True)
+        has("text", "Microsoft Graph URL", described=True)
         scopes = has("text", "Scopes", described=True)
         if scopes:
             check("openid" in (descof(scopes[0]) or ""), "preferences: the scopes' description says what to type",

@@ -69,6 +69,21 @@ t_ok "app.preferences opens Preferences" app_action preferences
 a11y page preferences
 shot a11y-preferences
 
+# ============================================================ the API section
+# An API typed into Preferences (the provider's userinfo endpoint will do), then the
+# section's answers as a screen reader gets them.
+a11y tab preferences 12 "API URL"
+xdotool type --delay 20 "$IDP_ISSUER/me"
+key Return
+t_ok "the API URL typed into Preferences is saved" app_log_has 'API URL: ' 5
+key Escape
+t_ok "app.see-profile: userinfo's rows" app_action see-profile
+t_ok "… shown" app_log_has 'Profile row: name: Alice Example' 15
+t_ok "app.call-api: the API's answer" app_action call-api
+t_ok "… shown" app_log_has 'API section: HTTP 200 OK' 15
+a11y page signed-in-api
+shot a11y-signed-in-api
+
 app_quit
 is "$APP_RC" 0 "app.quit ends the app with status 0"
 
