@@ -73,7 +73,11 @@ shot a11y-preferences
 # An API typed into Preferences (the provider's userinfo endpoint will do), then the
 # section's answers as a screen reader gets them.
 a11y tab preferences 12 "API URL"
+xdotool type --delay 20 "http://api.example.com/hello"
+a11y described preferences text "API URL" "must start with https://"
+xdotool key ctrl+a
 xdotool type --delay 20 "$IDP_ISSUER/me"
+a11y described preferences text "API URL" "offers Call for this address"
 key Return
 t_ok "the API URL typed into Preferences is saved" app_log_has 'API URL: ' 5
 key Escape

@@ -47,6 +47,14 @@ is "$(jq -r .id <<<"$CLI_OUT")" "alice" "… and the id Graph knows (the token's
 is "$(count_requests token)" 0 "the sign-in's token is Graph's: no token request"
 is "$(graph_requests 200)" 1 "the fake Graph accepted the token once"
 
+# The graph-url setting does the same (a keyfile backend, the schema compiled in the build tree).
+SCHEMA_DIR=$LANYARD_TEST_BUILDDIR/../data
+[ -s "$SCHEMA_DIR/gschemas.compiled" ] || bail_out "no compiled schema in $SCHEMA_DIR (build the project first)"
+GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$SCHEMA_DIR gsettings set dev.lanyard.Lanyard graph-url "$GRAPH"
+GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$SCHEMA_DIR cli api "$GRAPH/v1.0/me"
+is_rc 0 "the graph-url setting: Graph's default scope too, exit 0"
+is "$(jq -r .displayName <<<"$CLI_OUT")" "Alice Example" "… Graph's answer"
+
 cli api --scope openid "$GRAPH/v1.0/me"
 is_rc 22 "a token that is not Graph's (another audience): the fake Graph refuses it, exit 22"
 like "$CLI_ERR" 'HTTP 401' "… with 401"
