@@ -127,7 +127,7 @@ GERMAN=(LANGUAGE=de LC_ALL=de_DE.UTF-8 LOCPATH="${LANYARD_TEST_LOCPATH:-}")
 german_ok() {
   local month
   month=$(LOCPATH="${LANYARD_TEST_LOCPATH:-}" LC_ALL=de_DE.UTF-8 date -u -d @1614859200 +%B 2>/dev/null)
-  is "$month" "März" "German: de_DE.UTF-8 from ${LANYARD_TEST_LOCPATH:-(no LANYARD_TEST_LOCPATH)} names March \"März\" (else: install Debian's locales package, rebuild)"
+  is "$month" "März" "German: de_DE.UTF-8 from ${LANYARD_TEST_LOCPATH:-(no LANYARD_TEST_LOCPATH)} names March \"März\" (else: install Debian's locales package, then meson setup --reconfigure)"
 }
 
 keyring_items() {

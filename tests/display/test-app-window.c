@@ -259,8 +259,8 @@ main (int   argc,
       /* German: the build tree's de_DE.UTF-8 (tests/meson.build, LOCPATH). */
       if (setlocale (LC_ALL, "") == NULL)
         g_error ("The locale %s is not available (LOCPATH %s): install Debian's locales "
-                 "package (build-aux/install-deps.sh) and rebuild", g_getenv ("LC_ALL"),
-                 g_getenv ("LOCPATH"));
+                 "package (build-aux/install-deps.sh), then meson setup --reconfigure",
+                 g_getenv ("LC_ALL"), g_getenv ("LOCPATH"));
       bindtextdomain (GETTEXT_PACKAGE, LANYARD_TEST_LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);
