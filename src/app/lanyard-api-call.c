@@ -339,10 +339,14 @@ excerpt_of (JsonNode   *root,
         return lanyard_clean_text (found);
     }
 
-  if (body == NULL || *body == '\0')
+  /* JSON of another shape: on one line, as the API wrote it. */
+  if (root != NULL)
+    text = lanyard_output_json (root, FALSE);
+  else if (body != NULL && *body != '\0')
+    text = lanyard_clean_text (body);
+  else
     return NULL;
 
-  text = lanyard_clean_text (body);
   if (g_utf8_strlen (text, -1) > EXCERPT_CHARS)
     {
       g_autofree char *cut = g_utf8_substring (text, 0, EXCERPT_CHARS);
@@ -422,7 +426,7 @@ finish_answer (Request *request)
 
   if (!ok)
     {
-      g_autofree char *excerpt = excerpt_of (root, root ? NULL : self->body);
+      g_autofree char *excerpt = excerpt_of (root, self->body);
 
       self->error_text = status_error_text (self->status, self->reason, host, excerpt);
     }

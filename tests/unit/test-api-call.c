@@ -98,6 +98,8 @@ api_cb (SoupServer        *server,
     answer (msg, 500, "application/json", "{\"error\":{\"code\":\"boom\",\"message\":\"The database is down\"}}");
   else if (g_str_equal (path, "/text"))
     answer (msg, 200, "text/plain", "line one\nline\033[31m two\r\n");
+  else if (g_str_equal (path, "/teapot"))
+    answer (msg, 418, "application/json", "{\"reason\": \"short and stout\",\n \"n\": 1}");
   else if (g_str_equal (path, "/html-error"))
     answer (msg, 502, "text/html", "<html><body>Bad gateway</body></html>");
   else if (g_str_equal (path, "/claims"))
@@ -314,6 +316,11 @@ test_error_statuses (Fixture       *fixture,
   run (call, fixture, "/html-error", scopes);
   g_assert_cmpuint (lanyard_api_call_get_status (call), ==, 502);
   g_assert_nonnull (strstr (lanyard_api_call_get_error_text (call), "“<html><body>Bad gateway</body></html>”"));
+
+  /* JSON of another shape: the excerpt is the JSON on one line. */
+  run (call, fixture, "/teapot", scopes);
+  g_assert_cmpuint (lanyard_api_call_get_status (call), ==, 418);
+  g_assert_nonnull (strstr (lanyard_api_call_get_error_text (call), "It says: “{\"reason\":\"short and stout\",\"n\":1}”"));
 
   run (call, fixture, "/nowhere", scopes);
   g_assert_cmpuint (lanyard_api_call_get_status (call), ==, 404);
