@@ -15,6 +15,7 @@
 #   4. errors in words: a 500 with its body, a 403, the API down
 #   5. a claims challenge: Sign In Again asks for the challenge's claims
 #   6. screenshots: the section in light style and at 360 px
+#   7. restarts: dark style, and German (rows' titles, status)
 source "$(dirname "$0")/../integration/lib.sh"
 source "$(dirname "$0")/lib-app.sh"
 require_cli
@@ -171,6 +172,35 @@ shot api-call-360
 
 app_quit
 is "$APP_RC" 0 "app.quit ends the app with status 0"
-unlike "$(cat "$APP_LOG")" 'CRITICAL|WARNING' "no GLib warning or critical in the app's log"
+
+# ============================================================ 7. dark, German (restarts)
+settings_set window-width 640
+t_ok "dark: the app starts" app_start_clean ADW_DEBUG_COLOR_SCHEME=prefer-dark
+t_ok "dark: signed in (from the keyring)" wait_state signed-in 15
+mark
+t_ok "dark: Call" app_action call-api
+t_ok "dark: answered" wait_new 'API section: HTTP 200 OK' 15
+shot api-call-dark
+app_quit
+
+if [ -d "$LANYARD_TEST_BUILD_ROOT/po/de" ]; then
+  # the only LANYARD_* variable here: an uninstalled build's catalogs
+  german_ok
+  t_ok "German: the app starts" app_start_clean "${GERMAN[@]}" LANYARD_LOCALEDIR="$LANYARD_TEST_BUILD_ROOT/po"
+  t_ok "German: signed in" wait_state signed-in 15
+  mark
+  t_ok "German: app.see-profile" app_action see-profile
+  t_ok "German: Graph's rows with German titles" wait_new 'Profile row: Vorname: Alice' 15
+  mark
+  t_ok "German: app.call-api" app_action call-api
+  t_ok "German: the status and the time" wait_new 'API section: HTTP 200 OK · [0-9,]+ m?s' 15
+  shot api-call-de
+  app_quit
+else
+  skip "German screenshot" "no compiled German catalog in the build tree"
+fi
+
+warnings=$(grep -h -E -- '-(CRITICAL|WARNING) \*\*' "$T"/app-*.log | head -n 10)
+is "$warnings" "" "no GLib/GTK warnings or criticals in any app run"
 
 done_testing
