@@ -252,6 +252,10 @@ for n in $BENCH_ACCOUNTS; do
   # count what is really there (secret-tool prints the attributes on stderr)
   stored=$(secret-tool search --all xdg:schema dev.lanyard.Lanyard.Account 2>&1 | grep -c '^attribute.account-id')
   [ "$stored" = "$n" ] || say "3/4 WARNING: $stored accounts in the keyring, expected $n"
+  # Lookups search by id and filter by issuer: an item without it is not what Lanyard stores.
+  with_issuer=$(secret-tool search --all xdg:schema dev.lanyard.Lanyard.Account 2>&1 | grep -c '^attribute.issuer')
+  [ "$with_issuer" = "$stored" ] ||
+    { say "3/4 only $with_issuer of $stored items have the issuer attribute: keyring-fill does not store what Lanyard does"; exit 1; }
   export BENCH_N_ACCOUNTS=$stored
   for ((w = 0; w < WARMUP; w++)); do
     for c in "${SILENT_CONTENDERS[@]}"; do silent "$c" -1 || exit 1; done
