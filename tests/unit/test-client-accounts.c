@@ -143,7 +143,7 @@ static void
 test_listed (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(LanyardAccount) ada = sign_in_ok (fixture);
+  g_autoptr(LanyardAccount) ada G_GNUC_UNUSED = sign_in_ok (fixture);
   g_autoptr(LanyardAccount) grace = NULL;
   g_autoptr(LanyardClient) other = lanyard_fake_world_new_client (&fixture->world);
   g_autoptr(GPtrArray) listed = NULL;

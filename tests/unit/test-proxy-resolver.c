@@ -41,18 +41,6 @@ answer_cb (SoupServer        *server,
 }
 
 static guint
-listen_loopback (SoupServer *server)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  return (guint) g_uri_get_port (uris->data);
-}
-
-static guint
 get (SoupSession *session,
      const char  *url)
 {
@@ -77,30 +65,29 @@ get (SoupSession *session,
 static void
 test_loopback_is_direct (void)
 {
-  g_autoptr(SoupServer) api = soup_server_new (NULL, NULL);
-  g_autoptr(SoupServer) proxy = soup_server_new (NULL, NULL);
+  g_autofree char *api_base = NULL;
+  g_autofree char *proxy_url = NULL;
+  g_autoptr(SoupServer) api = lanyard_test_server_new (&api_base);
+  g_autoptr(SoupServer) proxy = lanyard_test_server_new (&proxy_url);
   g_autoptr(GPtrArray) api_hosts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) proxy_hosts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GProxyResolver) desktop = NULL;
   g_autoptr(GProxyResolver) resolver = NULL;
   g_autoptr(SoupSession) session = NULL;
-  g_autofree char *proxy_url = NULL;
+  g_autoptr(GUri) api_uri = NULL;
   g_autofree char *api_url = NULL;
   g_autofree char *api_url_by_name = NULL;
-  guint api_port, proxy_port;
 
   soup_server_add_handler (api, NULL, answer_cb, api_hosts, NULL);
   soup_server_add_handler (proxy, NULL, answer_cb, proxy_hosts, NULL);
-  api_port = listen_loopback (api);
-  proxy_port = listen_loopback (proxy);
 
-  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", proxy_port);
   desktop = g_simple_proxy_resolver_new (proxy_url, NULL);
   resolver = lanyard_proxy_resolver_new (desktop);
   session = soup_session_new_with_options ("proxy-resolver", resolver, NULL);
 
-  api_url = g_strdup_printf ("http://127.0.0.1:%u/me", api_port);
-  api_url_by_name = g_strdup_printf ("http://localhost:%u/me", api_port);
+  api_uri = g_uri_parse (api_base, G_URI_FLAGS_NONE, NULL);
+  api_url = g_strdup_printf ("http://127.0.0.1:%d/me", g_uri_get_port (api_uri));
+  api_url_by_name = g_strdup_printf ("http://localhost:%d/me", g_uri_get_port (api_uri));
   g_assert_cmpuint (get (session, api_url), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (get (session, api_url_by_name), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (api_hosts->len, ==, 2);
