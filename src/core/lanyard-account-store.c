@@ -1056,7 +1056,9 @@ lanyard_account_store_save_finish (LanyardAccountStore *self,
  * @callback: called when the account is read
  * @user_data: data for @callback
  *
- * Reads one account from the keyring. Never prompts.
+ * Reads one account from the keyring. Never prompts. Two providers may
+ * assert the same id: then this is the most recent sign-in of them;
+ * lanyard_client_get_account_async() tells them apart.
  */
 void
 lanyard_account_store_lookup_async (LanyardAccountStore *self,
