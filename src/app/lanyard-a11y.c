@@ -164,11 +164,31 @@ name_close_button (GtkWidget *toast_widget)
     }
 }
 
+void
+lanyard_a11y_announce (GtkWidget  *widget,
+                       const char *text)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (text != NULL);
+
+  root = gtk_widget_get_root (widget);
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  if (focus == NULL)
+    return;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (focus),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+  g_signal_handlers_disconnect_by_func (focus, announced_focus_left_cb, NULL);
+  g_signal_connect (focus, "notify::has-focus", G_CALLBACK (announced_focus_left_cb), NULL);
+}
+
 static void
 toast_label_map_cb (GtkWidget *label)
 {
-  GtkRoot *root = gtk_widget_get_root (label);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   GtkWidget *toast_widget = gtk_widget_get_parent (label);
 
   /* The custom title sits in an AdwBin inside the toast widget. */
@@ -177,15 +197,7 @@ toast_label_map_cb (GtkWidget *label)
   if (toast_widget != NULL)
     name_close_button (toast_widget);
 
-  if (focus == NULL)
-    return;
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (focus),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  gtk_label_get_text (GTK_LABEL (label)),
-                                  -1);
-  g_signal_handlers_disconnect_by_func (focus, announced_focus_left_cb, NULL);
-  g_signal_connect (focus, "notify::has-focus", G_CALLBACK (announced_focus_left_cb), NULL);
+  lanyard_a11y_announce (label, gtk_label_get_text (GTK_LABEL (label)));
 }
 
 void

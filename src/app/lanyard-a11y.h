@@ -28,6 +28,13 @@ void lanyard_a11y_set_description (GtkWidget  *widget,
 void lanyard_a11y_focus_on_map (GtkWidget  *page,
                                 GtkWidget  *target);
 
+/* Says @text to a screen reader: GTK 4.8 has no announce call (4.14 does),
+ * so it becomes the description of whatever has the keyboard focus in
+ * @widget's window, which a screen reader presents, until the focus moves
+ * on. Nothing when no widget has the focus. */
+void lanyard_a11y_announce       (GtkWidget  *widget,
+                                  const char *text);
+
 /* A toast's words, said when it appears: GTK 4.8 sends no AT-SPI event for
  * a new toast (and has no announce call; 4.14 does), so while @label is shown
  * its text becomes the description of whatever has the keyboard focus, which

@@ -58,6 +58,8 @@ struct _LanyardSession
   char                *sign_in_uri;
   GError              *browser_error;
   gboolean             signing_up;
+  /* Its phase (LanyardSignInPhase); NOT_STARTED when none runs. */
+  LanyardSignInPhase   sign_in_phase;
   gboolean             keyring_locked;
   gboolean             supports_sign_up;
   /* Sign-in on another device: offered, its code, expired. */
@@ -92,6 +94,7 @@ enum {
   PROP_SIGN_IN_URI,
   PROP_BROWSER_ERROR,
   PROP_SIGNING_UP,
+  PROP_SIGN_IN_PHASE,
   PROP_KEYRING_LOCKED,
   PROP_DEVICE_CODE,
   PROP_DEVICE_EXPIRED,

@@ -18,6 +18,17 @@
 #include "lanyard-text.h"
 
 static void
+set_sign_in_phase (LanyardSession     *self,
+                   LanyardSignInPhase  phase)
+{
+  if (self->sign_in_phase == phase)
+    return;
+
+  self->sign_in_phase = phase;
+  _lanyard_session_notify (self, PROP_SIGN_IN_PHASE);
+}
+
+static void
 set_sign_in_progress (LanyardSession *self,
                       gboolean        signing_up)
 {
@@ -27,6 +38,7 @@ set_sign_in_progress (LanyardSession *self,
   _lanyard_session_notify (self, PROP_SIGN_IN_URI);
   _lanyard_session_notify (self, PROP_BROWSER_ERROR);
   _lanyard_session_notify (self, PROP_SIGNING_UP);
+  set_sign_in_phase (self, LANYARD_SIGN_IN_PHASE_NOT_STARTED);
 }
 
 static void
@@ -49,7 +61,8 @@ set_device_progress (LanyardSession    *self,
 }
 
 /* The pages show what the current sign-in says (its page, the browser's
- * failure, the device code); a sign-in that was replaced says nothing. */
+ * failure, the device code, its phase); a sign-in that was replaced says
+ * nothing. */
 static void
 sign_in_notify_cb (LanyardSession *self,
                    GParamSpec     *pspec,
@@ -76,6 +89,8 @@ sign_in_notify_cb (LanyardSession *self,
     }
   else if (g_str_equal (name, "device-code"))
     set_device_progress (self, lanyard_sign_in_get_device_code (sign_in), FALSE);
+  else if (g_str_equal (name, "phase"))
+    set_sign_in_phase (self, lanyard_sign_in_get_phase (sign_in));
 }
 
 /* How a sign-in ended, in the browser or on another device. */
@@ -158,6 +173,7 @@ new_sign_in (LanyardSession    *self,
                            G_CONNECT_SWAPPED);
 
   g_clear_object (&self->sign_in);
+  set_sign_in_phase (self, LANYARD_SIGN_IN_PHASE_NOT_STARTED);
   self->sign_in = lanyard_sign_in_new (self->client);
   lanyard_sign_in_set_flow (self->sign_in, flow);
   g_signal_connect_object (self->sign_in, "notify", G_CALLBACK (sign_in_notify_cb), self,
@@ -275,6 +291,7 @@ sign_in_device_cb (GObject      *object,
     {
       g_clear_object (&self->sign_in_cancellable);
       g_clear_object (&self->sign_in);
+      set_sign_in_phase (self, LANYARD_SIGN_IN_PHASE_NOT_STARTED);
       set_device_progress (self, self->device_code, TRUE);
       return;
     }

@@ -308,6 +308,10 @@ lanyard_session_get_property (GObject    *object,
       g_value_set_boolean (value, self->signing_up);
       break;
 
+    case PROP_SIGN_IN_PHASE:
+      g_value_set_enum (value, self->sign_in_phase);
+      break;
+
     case PROP_KEYRING_LOCKED:
       g_value_set_boolean (value, self->keyring_locked);
       break;
@@ -404,6 +408,9 @@ lanyard_session_class_init (LanyardSessionClass *klass)
   properties[PROP_BROWSER_ERROR] =
     g_param_spec_boxed ("browser-error", NULL, NULL, G_TYPE_ERROR, ro);
   properties[PROP_SIGNING_UP] = readable_boolean ("signing-up");
+  properties[PROP_SIGN_IN_PHASE] =
+    g_param_spec_enum ("sign-in-phase", NULL, NULL, LANYARD_TYPE_SIGN_IN_PHASE,
+                       LANYARD_SIGN_IN_PHASE_NOT_STARTED, ro);
   properties[PROP_KEYRING_LOCKED] = readable_boolean ("keyring-locked");
   properties[PROP_DEVICE_CODE] =
     g_param_spec_object ("device-code", NULL, NULL, LANYARD_TYPE_DEVICE_CODE, ro);
@@ -552,6 +559,13 @@ lanyard_session_get_signing_up (LanyardSession *self)
 {
   g_return_val_if_fail (LANYARD_IS_SESSION (self), FALSE);
   return self->signing_up;
+}
+
+LanyardSignInPhase
+lanyard_session_get_sign_in_phase (LanyardSession *self)
+{
+  g_return_val_if_fail (LANYARD_IS_SESSION (self), LANYARD_SIGN_IN_PHASE_NOT_STARTED);
+  return self->sign_in_phase;
 }
 
 LanyardDeviceCode *

@@ -69,6 +69,9 @@ LanyardAccount      *lanyard_session_get_account       (LanyardSession *self);
 const char          *lanyard_session_get_sign_in_uri   (LanyardSession *self);
 const GError        *lanyard_session_get_browser_error (LanyardSession *self);
 gboolean             lanyard_session_get_signing_up    (LanyardSession *self);
+/* Where the sign-in in progress is (after the browser: redeeming, saving);
+ * NOT_STARTED when none runs. */
+LanyardSignInPhase   lanyard_session_get_sign_in_phase (LanyardSession *self);
 /* In the device state: the code to show (NULL while it is asked for), and
  * whether it expired (then app.sign-in-device gets a new one). */
 LanyardDeviceCode   *lanyard_session_get_device_code    (LanyardSession *self);

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "lanyard-session.h"
+
 G_BEGIN_DECLS
 
 #define LANYARD_TYPE_WAITING_PAGE (lanyard_waiting_page_get_type ())
@@ -27,5 +29,13 @@ void        lanyard_waiting_page_set_uri           (LanyardWaitingPage *self,
  * NULL: it opened (as at the start of a sign-in). */
 void        lanyard_waiting_page_set_browser_error (LanyardWaitingPage *self,
                                                     const GError       *error);
+/* Where the sign-in is: from redeeming on, the page says it is finishing
+ * (and tells a screen reader); a sign-in that is over changes nothing. */
+void        lanyard_waiting_page_set_phase         (LanyardWaitingPage *self,
+                                                    LanyardSignInPhase  phase);
+/* Follows @session's sign-in: its link, browser error, sign-up, phase and
+ * time limit. */
+void        lanyard_waiting_page_set_session       (LanyardWaitingPage *self,
+                                                    LanyardSession     *session);
 
 G_END_DECLS

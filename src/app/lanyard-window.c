@@ -121,9 +121,6 @@ state_changed_cb (LanyardWindow  *self,
 
       lanyard_setup_page_set_values (self->setup_page, config->authority, config->client_id);
     }
-  else if (state == LANYARD_SESSION_STATE_WAITING)
-    lanyard_waiting_page_set_time_limit (self->waiting_page,
-                                         lanyard_session_get_config (session)->timeout_seconds);
 
   /* Acting on the account makes what a keyring toast said stale. */
   if (state == LANYARD_SESSION_STATE_WAITING || state == LANYARD_SESSION_STATE_DEVICE)
@@ -232,9 +229,6 @@ lanyard_window_constructed (GObject *object)
     { "supports-sign-up", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "sign-up-offered" },
     { "keyring-locked", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "keyring-locked" },
     { "can-sign-in-device", G_STRUCT_OFFSET (LanyardWindow, signed_out_page), "device-sign-in" },
-    { "sign-in-uri", G_STRUCT_OFFSET (LanyardWindow, waiting_page), "uri" },
-    { "browser-error", G_STRUCT_OFFSET (LanyardWindow, waiting_page), "browser-error" },
-    { "signing-up", G_STRUCT_OFFSET (LanyardWindow, waiting_page), "sign-up" },
     { "device-code", G_STRUCT_OFFSET (LanyardWindow, device_page), "code" },
     { "device-expired", G_STRUCT_OFFSET (LanyardWindow, device_page), "expired" },
     /* Notified again for the same account when its tokens change. */
@@ -269,6 +263,7 @@ lanyard_window_constructed (GObject *object)
                             G_STRUCT_MEMBER (GObject *, self, bindings[i].widget),
                             bindings[i].widget_property, G_BINDING_SYNC_CREATE);
   lanyard_account_page_set_api_model (self->account_page, lanyard_session_get_api (self->session));
+  lanyard_waiting_page_set_session (self->waiting_page, self->session);
 
   self->state = LANYARD_SESSION_STATE_LOADING;
   for (guint i = 0; i < G_N_ELEMENTS (follow); i++)
