@@ -228,6 +228,115 @@ test_waiting_copy_link (void)
   spin (50);
 }
 
+static void
+count_cb (GSimpleAction *action,
+          GVariant      *param,
+          guint         *count)
+{
+  (*count)++;
+}
+
+/* The page's title (.title-1) or description (.body) label. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *css_class)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static const char *
+label_text (GtkWidget  *page,
+            const char *css_class)
+{
+  GtkWidget *label = find_label (page, css_class);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* Back from the browser: the page says it is finishing (and the focused
+ * Cancel carries it to a screen reader), Copy Link goes, Cancel still works;
+ * the end of the sign-in changes nothing on a page being left; a new
+ * sign-in starts over in the browser. */
+static void
+test_waiting_finishing (void)
+{
+  g_autoptr(GSimpleActionGroup) app = g_simple_action_group_new ();
+  g_autoptr(GSimpleActionGroup) win = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) cancel = g_simple_action_new ("cancel", NULL);
+  g_autoptr(GSimpleAction) copy = g_simple_action_new ("copy-text", G_VARIANT_TYPE_STRING);
+  g_autofree char *news = NULL;
+  g_autofree char *wrong = NULL;
+  guint cancelled = 0;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = g_object_new (LANYARD_TYPE_WAITING_PAGE, NULL);
+  GtkWidget *cancel_button;
+  GtkWidget *copy_button;
+
+  g_signal_connect (cancel, "activate", G_CALLBACK (count_cb), &cancelled);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (cancel));
+  g_action_map_add_action (G_ACTION_MAP (win), G_ACTION (copy));
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (win));
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_object_set (page, "uri", "https://login.example/authorize?state=s", NULL);
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_PREPARING);
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_WAITING_FOR_BROWSER);
+  spin (100);
+  g_assert_cmpstr (label_text (page, "title-1"), ==, _("Continue in Your Browser"));
+  cancel_button = find_actionable (page, "app.cancel");
+  copy_button = find_actionable (page, "win.copy-text");
+  g_assert_nonnull (cancel_button);
+  g_assert_nonnull (copy_button);
+  /* The person was on Copy Link. */
+  g_assert_true (gtk_widget_grab_focus (copy_button));
+
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_REDEEMING);
+  spin (100);
+  g_assert_cmpstr (label_text (page, "title-1"), ==, _("Finishing Sign-In…"));
+  g_assert_cmpstr (label_text (page, "body"), ==, _("Checking the provider’s answer."));
+  g_assert_false (gtk_widget_get_visible (copy_button));
+  g_assert_true (gtk_widget_has_focus (cancel_button));
+  news = g_strdup_printf ("%s %s", _("Finishing Sign-In…"), _("Checking the provider’s answer."));
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (cancel_button),
+                                              GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, news);
+  g_assert_cmpstr (wrong, ==, NULL);
+
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_SAVING);
+  g_assert_cmpstr (label_text (page, "title-1"), ==, _("Finishing Sign-In…"));
+  g_assert_cmpstr (label_text (page, "body"), ==, _("Keeping your account in the keyring."));
+  g_assert_true (gtk_widget_is_sensitive (cancel_button));
+  g_signal_emit_by_name (cancel_button, "clicked");
+  spin (50);
+  g_assert_cmpuint (cancelled, ==, 1);
+
+  /* Over: what the page said stays while it is left. */
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_CANCELLED);
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_NOT_STARTED);
+  g_assert_cmpstr (label_text (page, "title-1"), ==, _("Finishing Sign-In…"));
+
+  lanyard_waiting_page_set_phase (LANYARD_WAITING_PAGE (page), LANYARD_SIGN_IN_PHASE_PREPARING);
+  g_assert_cmpstr (label_text (page, "title-1"), ==, _("Continue in Your Browser"));
+  g_assert_true (gtk_widget_get_visible (copy_button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+}
+
 /* Dates as the signed-in page shows them ("Signed In", timestamp claims):
  * the month in the person's language, from the locale (LC_TIME), not only
  * the words from the catalog (LANGUAGE). 4 March 2021, noon UTC: March in
@@ -266,6 +375,9 @@ main (int   argc,
       textdomain (GETTEXT_PACKAGE);
     }
 
+  /* GTK's in-process accessibility backend (the session has none): what
+   * a screen reader would be told can be read back. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -273,6 +385,7 @@ main (int   argc,
   g_test_add ("/lanyard/window/toast/short", Fixture, NULL, fixture_setup, test_short_toast, fixture_teardown);
   g_test_add_func ("/lanyard/window/toast/expire", test_toasts_expire);
   g_test_add_func ("/lanyard/window/waiting/copy-link", test_waiting_copy_link);
+  g_test_add_func ("/lanyard/window/waiting/finishing", test_waiting_finishing);
   g_test_add_data_func ("/lanyard/window/date", g_strcmp0 (locale, "de") == 0 ? "März" : "March",
                         test_date);
 

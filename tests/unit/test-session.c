@@ -422,6 +422,90 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpuint (lanyard_fake_count_items (), ==, 0);
 }
 
+/* What a page would show, in order: each phase of the sign-in and each state. */
+static void
+progress_cb (LanyardSession *session,
+             GParamSpec     *pspec,
+             GPtrArray      *log)
+{
+  GValue value = G_VALUE_INIT;
+  g_autoptr(GEnumClass) enum_class = NULL;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (session), pspec->name, &value);
+  enum_class = g_type_class_ref (pspec->value_type);
+  g_ptr_array_add (log, g_strdup (g_enum_get_value (enum_class, g_value_get_enum (&value))->value_nick));
+  g_value_unset (&value);
+}
+
+static char *
+join_log (GPtrArray *log)
+{
+  char *text;
+
+  g_ptr_array_add (log, NULL);
+  text = g_strjoinv (" ", (char **) log->pdata);
+  g_ptr_array_remove_index (log, log->len - 1);
+  return text;
+}
+
+/* After the browser the session says it is finishing (redeeming, then
+ * saving) before it is signed in, and then that no sign-in runs. */
+static void
+test_phases (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL;
+
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpint (lanyard_session_get_sign_in_phase (fixture->session), ==, LANYARD_SIGN_IN_PHASE_NOT_STARTED);
+  g_signal_connect (fixture->session, "notify::sign-in-phase", G_CALLBACK (progress_cb), log);
+  g_signal_connect (fixture->session, "notify::state", G_CALLBACK (progress_cb), log);
+
+  /* The provider takes its time to answer the code. */
+  lanyard_fake_provider_set_behaviour (fixture->world.fake, LANYARD_FAKE_TOKEN, LANYARD_FAKE_HOLD);
+  lanyard_session_sign_in (fixture->session);
+  lanyard_fake_provider_wait_held (fixture->world.fake);
+  g_assert_cmpint (lanyard_session_get_sign_in_phase (fixture->session), ==, LANYARD_SIGN_IN_PHASE_REDEEMING);
+  g_assert_cmpint (lanyard_session_get_state (fixture->session), ==, LANYARD_SESSION_STATE_WAITING);
+  g_assert_true (can (fixture->session, "cancel"));
+
+  lanyard_fake_provider_set_behaviour (fixture->world.fake, LANYARD_FAKE_TOKEN, LANYARD_FAKE_SERVE);
+  lanyard_fake_provider_release (fixture->world.fake);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (current_id (fixture->session), ==, ADA_ID);
+
+  text = join_log (log);
+  g_assert_cmpstr (text, ==, "waiting preparing waiting-for-browser redeeming saving done signed-in not-started");
+  g_assert_cmpint (lanyard_session_get_sign_in_phase (fixture->session), ==, LANYARD_SIGN_IN_PHASE_NOT_STARTED);
+}
+
+/* Cancel while the provider's answer is redeemed: nothing kept, nothing said. */
+static void
+test_cancel_redeeming (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  configure (fixture);
+  fixture->session = session_new (fixture);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+
+  lanyard_fake_provider_set_behaviour (fixture->world.fake, LANYARD_FAKE_TOKEN, LANYARD_FAKE_HANG);
+  lanyard_session_sign_in (fixture->session);
+  while (lanyard_session_get_sign_in_phase (fixture->session) != LANYARD_SIGN_IN_PHASE_REDEEMING)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (can (fixture->session, "cancel"));
+
+  lanyard_session_cancel (fixture->session);
+  wait_state (fixture->session, LANYARD_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpint (lanyard_session_get_sign_in_phase (fixture->session), ==, LANYARD_SIGN_IN_PHASE_NOT_STARTED);
+  g_assert_cmpuint (fixture->messages->len, ==, 0);
+  g_assert_null (lanyard_session_get_account (fixture->session));
+  g_assert_cmpuint (lanyard_fake_count_items (), ==, 0);
+}
+
 /* The browser does not open: the session says why and keeps waiting. */
 static void
 test_browser_fails (Fixture       *fixture,
@@ -810,6 +894,8 @@ main (int   argc,
   ADD ("keyring-locked", test_keyring_locked);
   ADD ("other-configuration", test_other_configuration);
   ADD ("cancel", test_cancel);
+  ADD ("phases", test_phases);
+  ADD ("cancel-redeeming", test_cancel_redeeming);
   ADD ("browser-fails", test_browser_fails);
   ADD ("refused", test_refused);
   ADD ("refresh", test_refresh);
