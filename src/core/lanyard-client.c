@@ -738,7 +738,8 @@ unlocked_listed_cb (GObject      *source,
   /* Unlocked is the answer; a list that fails now fails again for the caller. */
   accounts = lanyard_client_list_accounts_finish (LANYARD_CLIENT (source), result, &error);
   if (accounts == NULL)
-    g_debug ("Listing the accounts after unlocking failed: %s", error->message);
+    g_debug ("Listing the accounts after unlocking failed: %s",
+             error != NULL ? error->message : "no reason given");
 
   g_task_return_boolean (task, TRUE);
 }
