@@ -97,6 +97,7 @@ struct _LanyardApiCall
   char                *body;
   GListStore          *fields;
   char                *error_text;
+  char                *error_details;
   gboolean             needs_sign_in;
   char                *claims;
 
@@ -111,6 +112,7 @@ enum {
   PROP_ELAPSED_MS,
   PROP_BODY,
   PROP_ERROR_TEXT,
+  PROP_ERROR_DETAILS,
   PROP_NEEDS_SIGN_IN,
   N_PROPS
 };
@@ -155,6 +157,7 @@ forget_answer (LanyardApiCall *self)
   self->elapsed_ms = 0;
   g_clear_pointer (&self->body, g_free);
   g_clear_pointer (&self->error_text, g_free);
+  g_clear_pointer (&self->error_details, g_free);
   self->needs_sign_in = FALSE;
   g_clear_pointer (&self->claims, g_free);
   g_list_store_remove_all (self->fields);
@@ -443,6 +446,62 @@ finish_answer (Request *request)
   set_state (self, LANYARD_API_CALL_ANSWERED);
 }
 
+/* The text in the parentheses that end @message, NULL when it ends otherwise. */
+static char *
+last_parenthesis (const char *message)
+{
+  gsize len = strlen (message);
+  int depth = 0;
+
+  if (len < 2 || message[len - 1] != ')')
+    return NULL;
+
+  for (gsize i = len; i-- > 0; )
+    {
+      if (message[i] == ')')
+        depth++;
+      else if (message[i] == '(' && --depth == 0)
+        return g_strndup (message + i + 1, len - i - 2);
+    }
+
+  return NULL;
+}
+
+/* The provider's words at the end of the core's sentence about scopes never
+ * granted: "… (EXPLANATION (the provider says “CODE: DESCRIPTION”))" in every
+ * language. The explanation is the core's and says to check the settings,
+ * which is wrong here: only the innermost part is kept, capitalized. */
+static char *
+provider_words (const char *message)
+{
+  g_autofree char *words = g_strdup (message);
+  g_autofree char *clean = NULL;
+  char *inner;
+
+  while ((inner = last_parenthesis (words)) != NULL)
+    {
+      g_free (words);
+      words = inner;
+    }
+
+  clean = lanyard_clean_text (words);
+  if (*clean == '\0')
+    return g_strdup (message);
+
+  return g_strdup_printf ("%C%s", g_unichar_toupper (g_utf8_get_char (clean)),
+                          g_utf8_next_char (clean));
+}
+
+/* As the core tells scopes never consented from a session that ended: by the
+ * provider's code, which its message quotes verbatim. */
+static gboolean
+is_consent_error (const GError *error)
+{
+  return strstr (error->message, "invalid_scope") != NULL ||
+         strstr (error->message, "consent_required") != NULL ||
+         strstr (error->message, "65001") != NULL;
+}
+
 static void
 fail (Request      *request,
       const GError *error,
@@ -454,22 +513,39 @@ fail (Request      *request,
 
   if (g_error_matches (error, LANYARD_ERROR, LANYARD_ERROR_INTERACTION_REQUIRED))
     {
-      g_autofree char *clean = lanyard_clean_text (error->message);
+      guint n_scopes = request->scopes ? g_strv_length (request->scopes) : 0;
 
-      /* The core names the scopes never granted, or says the session ended;
-       * a claims challenge is a sign-in that asks for those claims. */
+      /* Scopes never granted, the session ended, or a claims challenge (a
+       * sign-in that asks for those claims): only a sign-in helps. */
       self->needs_sign_in = TRUE;
       self->claims = g_strdup (claims);
       if (claims != NULL)
         self->error_text = g_strdup (_("The API asks you to sign in again, for example with another "
                                        "authentication method, before it answers"));
+      else if (n_scopes > 0 && is_consent_error (error))
+        {
+          g_autofree char *joined = g_strjoinv (", ", request->scopes);
+          g_autofree char *clean = lanyard_clean_text (joined);
+
+          /* A short sentence next to the button; the provider's own words
+           * (its code, its description) go below it. */
+          self->error_details = provider_words (error->message);
+          /* Translators: next to a Sign In Again button; %s is a list of
+           * scopes such as “api://contoso/read, User.Read” */
+          self->error_text = g_strdup_printf (ngettext ("This account has not granted %s yet: sign in again to grant it",
+                                                        "This account has not granted %s yet: sign in again to grant them",
+                                                        n_scopes),
+                                              clean);
+        }
       else
-        self->error_text = g_steal_pointer (&clean);
+        self->error_text = lanyard_clean_text (error->message);
     }
   else
     self->error_text = lanyard_error_to_text (error);
 
   g_debug ("API call failed: %s", self->error_text);
+  if (self->error_details != NULL)
+    g_debug ("API call failed, details: %s", self->error_details);
   set_state (self, LANYARD_API_CALL_FAILED);
 }
 
@@ -745,6 +821,13 @@ lanyard_api_call_get_error_text (LanyardApiCall *self)
   return self->error_text;
 }
 
+const char *
+lanyard_api_call_get_error_details (LanyardApiCall *self)
+{
+  g_return_val_if_fail (LANYARD_IS_API_CALL (self), NULL);
+  return self->error_details;
+}
+
 gboolean
 lanyard_api_call_get_needs_sign_in (LanyardApiCall *self)
 {
@@ -788,6 +871,10 @@ lanyard_api_call_get_property (GObject    *object,
       break;
     case PROP_ERROR_TEXT:
       g_value_set_string (value, self->error_text);
+      break;
+
+    case PROP_ERROR_DETAILS:
+      g_value_set_string (value, self->error_details);
       break;
     case PROP_NEEDS_SIGN_IN:
       g_value_set_boolean (value, self->needs_sign_in);
@@ -838,6 +925,7 @@ lanyard_api_call_class_init (LanyardApiCallClass *klass)
   properties[PROP_ELAPSED_MS] = g_param_spec_uint ("elapsed-ms", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_BODY] = g_param_spec_string ("body", NULL, NULL, NULL, ro);
   properties[PROP_ERROR_TEXT] = g_param_spec_string ("error-text", NULL, NULL, NULL, ro);
+  properties[PROP_ERROR_DETAILS] = g_param_spec_string ("error-details", NULL, NULL, NULL, ro);
   properties[PROP_NEEDS_SIGN_IN] = g_param_spec_boolean ("needs-sign-in", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

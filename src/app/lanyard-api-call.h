@@ -76,6 +76,9 @@ GListModel          *lanyard_api_call_get_fields       (LanyardApiCall      *sel
 /* What went wrong, in words (a failure, or an answer with an error
  * status); NULL otherwise. */
 const char          *lanyard_api_call_get_error_text   (LanyardApiCall      *self);
+/* The provider's own words behind the error text, when it is a sentence of
+ * Lanyard's (scopes never granted: the code and description); NULL otherwise. */
+const char          *lanyard_api_call_get_error_details (LanyardApiCall     *self);
 /* Only a sign-in can help: scopes never consented, the session ended, or a
  * claims challenge (then "claims" is the challenge's claims). */
 gboolean             lanyard_api_call_get_needs_sign_in (LanyardApiCall     *self);

@@ -20,9 +20,11 @@ struct _LanyardApiSection
   AdwPreferencesGroup  *profile_group;
   GtkSpinner           *profile_spinner;
   GtkButton            *profile_button;
+  GtkLabel             *profile_status_label;
   GtkListBox           *profile_list;
   GtkWidget            *profile_problem;
   GtkLabel             *profile_error_label;
+  GtkLabel             *profile_details_label;
   GtkWidget            *profile_sign_in_button;
 
   AdwPreferencesGroup  *api_group;
@@ -31,6 +33,7 @@ struct _LanyardApiSection
   GtkLabel             *api_status_label;
   GtkWidget            *api_problem;
   GtkLabel             *api_error_label;
+  GtkLabel             *api_details_label;
   GtkWidget            *api_sign_in_button;
   GtkWidget            *answer_box;
   GtkTextView          *answer_view;
@@ -87,20 +90,50 @@ reveal (GtkWidget *group)
     gtk_widget_add_tick_callback (group, reveal_tick_cb, NULL, NULL);
 }
 
-/* A problem in words, and Sign In Again when only a sign-in helps. */
+/* A problem in words, the provider's own below them when Lanyard rephrased
+ * it, and Sign In Again when only a sign-in helps. */
 static void
 show_problem (GtkWidget      *box,
               GtkLabel       *label,
+              GtkLabel       *details_label,
               GtkWidget      *sign_in_button,
               LanyardApiCall *call)
 {
   const char *text = lanyard_api_call_get_error_text (call);
+  const char *details = lanyard_api_call_get_error_details (call);
 
   gtk_label_set_text (label, text ? text : "");
+  gtk_label_set_text (details_label, details ? details : "");
+  gtk_widget_set_visible (GTK_WIDGET (details_label), details != NULL);
   gtk_widget_set_visible (sign_in_button, lanyard_api_call_get_needs_sign_in (call));
   gtk_widget_set_visible (box, text != NULL);
   if (text != NULL)
     g_debug ("API section: %s", text);
+  if (details != NULL)
+    g_debug ("API section details: %s", details);
+}
+
+/* "HTTP 200 OK · 120 ms" once answered: the status and how long it took. */
+static void
+show_status (GtkLabel       *label,
+             LanyardApiCall *call)
+{
+  gboolean answered = lanyard_api_call_get_state (call) == LANYARD_API_CALL_ANSWERED;
+
+  if (answered)
+    {
+      g_autofree char *elapsed = lanyard_api_call_format_elapsed (lanyard_api_call_get_elapsed_ms (call));
+      const char *reason = lanyard_api_call_get_reason (call);
+      g_autofree char *status = NULL;
+
+      /* Translators: "HTTP <status> <reason> · <time taken>", e.g. "HTTP 200 OK · 120 ms" */
+      status = g_strdup_printf (_("HTTP %u %s · %s"), lanyard_api_call_get_status (call),
+                                reason ? reason : "", elapsed);
+      gtk_label_set_text (label, status);
+      g_debug ("API section: %s%s", lanyard_api_call_get_kind (call) == LANYARD_API_CALL_KIND_RAW
+                                    ? "" : "profile: ", status);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (label), answered);
 }
 
 static GtkWidget *
@@ -179,7 +212,9 @@ update_profile (LanyardApiSection *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->profile_list), g_list_model_get_n_items (fields) > 0);
 
-  show_problem (self->profile_problem, self->profile_error_label, self->profile_sign_in_button, call);
+  show_status (self->profile_status_label, call);
+  show_problem (self->profile_problem, self->profile_error_label, self->profile_details_label,
+                self->profile_sign_in_button, call);
 
   if (state == LANYARD_API_CALL_ANSWERED || state == LANYARD_API_CALL_FAILED)
     reveal (GTK_WIDGET (self->profile_group));
@@ -214,21 +249,9 @@ update_api (LanyardApiSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->api_spinner), state == LANYARD_API_CALL_RUNNING);
   gtk_spinner_set_spinning (self->api_spinner, state == LANYARD_API_CALL_RUNNING);
 
-  if (state == LANYARD_API_CALL_ANSWERED)
-    {
-      g_autofree char *elapsed = lanyard_api_call_format_elapsed (lanyard_api_call_get_elapsed_ms (call));
-      const char *reason = lanyard_api_call_get_reason (call);
-      g_autofree char *status = NULL;
-
-      /* Translators: "HTTP <status> <reason> · <time taken>", e.g. "HTTP 200 OK · 120 ms" */
-      status = g_strdup_printf (_("HTTP %u %s · %s"), lanyard_api_call_get_status (call),
-                                reason ? reason : "", elapsed);
-      gtk_label_set_text (self->api_status_label, status);
-      g_debug ("API section: %s", status);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->api_status_label), state == LANYARD_API_CALL_ANSWERED);
-
-  show_problem (self->api_problem, self->api_error_label, self->api_sign_in_button, call);
+  show_status (self->api_status_label, call);
+  show_problem (self->api_problem, self->api_error_label, self->api_details_label,
+                self->api_sign_in_button, call);
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->answer_view), body ? body : "", -1);
   if (body != NULL && *body != '\0')
@@ -310,6 +333,8 @@ lanyard_api_section_class_init (LanyardApiSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, profile_list);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, profile_problem);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, profile_error_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, profile_details_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, profile_status_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, profile_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_spinner);
@@ -317,6 +342,7 @@ lanyard_api_section_class_init (LanyardApiSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_status_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_problem);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_error_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_details_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, api_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, answer_box);
   gtk_widget_class_bind_template_child (widget_class, LanyardApiSection, answer_view);
