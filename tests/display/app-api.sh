@@ -9,9 +9,11 @@
 # APIs' request logs. TAP output.
 #
 #   1. sign-in through the front door asks for Graph's User.Read (Entra); no API is called yet
-#   2. See Profile: Graph's /v1.0/me as rows (name, email, job title, object id), no token request
-#   3. an API set in Preferences (settings, live): Call says the scope was never granted, names
-#      it, and offers Sign In Again, which asks for it; then Call: HTTP 200, time, the JSON
+#   2. See Profile: Graph's /v1.0/me as rows (name, email, job title, object id), its status and
+#      time, no token request
+#   3. an API set in Preferences (settings, live): Call says in one sentence that the scope was never
+#      granted, naming it (the provider's words below), and offers Sign In Again, which asks for
+#      it; then Call: HTTP 200, time, the JSON
 #   4. errors in words: a 500 with its body, a 403, the API down
 #   5. a claims challenge: Sign In Again asks for the challenge's claims
 #   6. screenshots: the section in light style and at 360 px
@@ -77,6 +79,7 @@ reset_requests
 mark
 t_ok "app.see-profile activates" app_action see-profile
 t_ok "Graph's answer is shown" wait_new 'Profile row: ' 15
+t_ok "the profile's status and the time taken, as Call shows them" wait_new 'API section: profile: HTTP 200 OK · [0-9.]+ m?s' 5
 sleep 0.3
 rows=$(new_log | sed -n 's/.*Profile row: //p')
 like "$rows" '^Name: Alice Example$' "row: Name"
@@ -99,7 +102,9 @@ t_ok "the new settings are applied (the client is renewed, still signed in)" wai
 sleep 1
 mark
 t_ok "app.call-api activates" app_action call-api
-t_ok "Call: the scope was never granted, in words" wait_new 'API section: .*api-a:read' 15
+t_ok "Call: the scope was never granted, in a short sentence naming it" \
+  wait_new 'API section: This account has not granted api-a:read yet: sign in again to grant it$' 15
+t_ok "… and the provider's own words below it" wait_new 'API section details: The provider says “[a-z_]+: ' 5
 is "$(rs_count A /me 200)" 0 "the API is not called without its token"
 shot api-consent
 
@@ -191,6 +196,7 @@ if [ -d "$LANYARD_TEST_BUILD_ROOT/po/de" ]; then
   mark
   t_ok "German: app.see-profile" app_action see-profile
   t_ok "German: Graph's rows with German titles" wait_new 'Profile row: Vorname: Alice' 15
+  t_ok "German: the profile's status and time" wait_new 'API section: profile: HTTP 200 OK · [0-9,]+ m?s' 5
   mark
   t_ok "German: app.call-api" app_action call-api
   t_ok "German: the status and the time" wait_new 'API section: HTTP 200 OK · [0-9,]+ m?s' 15

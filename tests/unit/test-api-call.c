@@ -362,8 +362,38 @@ test_interaction_required (Fixture       *fixture,
   g_assert_cmpint (lanyard_api_call_get_state (call), ==, LANYARD_API_CALL_FAILED);
   g_assert_true (lanyard_api_call_get_needs_sign_in (call));
   g_assert_null (lanyard_api_call_get_claims (call));
-  g_assert_nonnull (strstr (lanyard_api_call_get_error_text (call), "api://lanyard-test/write"));
+  /* A short sentence naming the scope, next to Sign In Again; the
+   * provider's words (its code) apart, not in the sentence. */
+  g_assert_cmpstr (lanyard_api_call_get_error_text (call), ==,
+                   "This account has not granted api://lanyard-test/write yet: sign in again to grant it");
+  g_assert_nonnull (lanyard_api_call_get_error_details (call));
+  g_assert_cmpstr (lanyard_api_call_get_error_details (call), ==,
+                   "The provider says “invalid_scope: The user has not consented to this scope”");
   g_assert_cmpuint (fixture->n_api_requests, ==, 0);
+}
+
+/* Two scopes never granted: both named, in the plural; the call's next
+ * answer forgets the provider's words. */
+static void
+test_interaction_required_scopes (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(LanyardApiCall) call = lanyard_api_call_new (LANYARD_API_CALL_KIND_RAW);
+  const char * const scopes[] = { "api://lanyard-test/write", "api://lanyard-test/read", NULL };
+  const char * const granted[] = { "api://lanyard-test/read", NULL };
+
+  lanyard_fake_provider_set_ungranted_scope (fixture->world.fake, "api://lanyard-test/write");
+  run (call, fixture, "/text", scopes);
+  g_assert_cmpint (lanyard_api_call_get_state (call), ==, LANYARD_API_CALL_FAILED);
+  g_assert_cmpstr (lanyard_api_call_get_error_text (call), ==,
+                   "This account has not granted api://lanyard-test/write, api://lanyard-test/read yet: "
+                   "sign in again to grant them");
+  g_assert_nonnull (strstr (lanyard_api_call_get_error_details (call), "invalid_scope"));
+
+  run (call, fixture, "/text", granted);
+  g_assert_cmpint (lanyard_api_call_get_state (call), ==, LANYARD_API_CALL_ANSWERED);
+  g_assert_null (lanyard_api_call_get_error_text (call));
+  g_assert_null (lanyard_api_call_get_error_details (call));
 }
 
 static void
@@ -555,6 +585,7 @@ main (int   argc,
   ADD ("error-statuses", test_error_statuses);
   ADD ("text-and-size", test_text_and_size);
   ADD ("interaction-required", test_interaction_required);
+  ADD ("interaction-required/scopes", test_interaction_required_scopes);
   ADD ("claims-challenge", test_claims_challenge);
   ADD ("no-network", test_no_network);
   ADD ("cancel-and-reset", test_cancel_and_reset);
