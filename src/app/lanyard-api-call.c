@@ -528,12 +528,13 @@ fail (Request      *request,
           g_autofree char *clean = lanyard_clean_text (joined);
 
           /* A short sentence next to the button; the provider's own words
-           * (its code, its description) go below it. */
+           * (its code, its description) go below it. Its answer does not
+           * say which of several scopes it refused: "all of" them. */
           self->error_details = provider_words (error->message);
           /* Translators: next to a Sign In Again button; %s is a list of
            * scopes such as “api://contoso/read, User.Read” */
           self->error_text = g_strdup_printf (ngettext ("This account has not granted %s yet: sign in again to grant it",
-                                                        "This account has not granted %s yet: sign in again to grant them",
+                                                        "This account has not granted all of %s yet: sign in again to grant them",
                                                         n_scopes),
                                               clean);
         }
