@@ -372,8 +372,9 @@ test_interaction_required (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_api_requests, ==, 0);
 }
 
-/* Two scopes never granted: both named, in the plural; the call's next
- * answer forgets the provider's words. */
+/* One of two scopes never granted: the provider does not say which, so
+ * both are named, "all of" them; the call's next answer forgets the
+ * provider's words. */
 static void
 test_interaction_required_scopes (Fixture       *fixture,
                                   gconstpointer  data)
@@ -386,7 +387,7 @@ test_interaction_required_scopes (Fixture       *fixture,
   run (call, fixture, "/text", scopes);
   g_assert_cmpint (lanyard_api_call_get_state (call), ==, LANYARD_API_CALL_FAILED);
   g_assert_cmpstr (lanyard_api_call_get_error_text (call), ==,
-                   "This account has not granted api://lanyard-test/write, api://lanyard-test/read yet: "
+                   "This account has not granted all of api://lanyard-test/write, api://lanyard-test/read yet: "
                    "sign in again to grant them");
   g_assert_nonnull (strstr (lanyard_api_call_get_error_details (call), "invalid_scope"));
 
