@@ -719,7 +719,9 @@ read_version_1_token (LanyardAccount  *self,
       !read_string_array (root, "scopes", &scopes, error))
     return FALSE;
 
-  if (token != NULL)
+  /* An empty token is none: version 2 refuses an empty one, so keeping it
+   * would save an account that cannot be read back. */
+  if (token != NULL && token[0] != '\0')
     {
       g_ptr_array_add (self->access_tokens,
                        lanyard_access_token_new (token, "Bearer", expires_at,

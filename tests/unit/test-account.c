@@ -625,6 +625,41 @@ test_json_migrate_version_1 (void)
   g_assert_null (strstr (v2, "\"access_token\""));
 }
 
+/* Found by fuzz-account-json: a version-1 item with an empty access token
+ * migrates to no token, so what it saves reads back. */
+static void
+test_json_migrate_version_1_empty_token (void)
+{
+  g_autoptr(LanyardAccount) account = entra_account ();
+  g_autoptr(LanyardAccount) migrated = NULL;
+  g_autoptr(LanyardAccount) again = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1 = NULL;
+  g_autofree char *v2 = NULL;
+  g_autofree char *saved = NULL;
+
+  lanyard_account_set_refresh_token (account, REFRESH_TOKEN, ID_TOKEN);
+  v2 = lanyard_account_to_json (account);
+  object = parse (v2);
+  json_object_set_int_member (object, "version", 1);
+  json_object_remove_member (object, "access_tokens");
+  json_object_set_string_member (object, "access_token", "");
+  root = json_node_init_object (json_node_alloc (), object);
+  v1 = json_to_string (root, FALSE);
+
+  migrated = lanyard_account_new_from_json (v1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lanyard_account_get_access_tokens (migrated)->len, ==, 0);
+  g_assert_cmpstr (lanyard_account_get_refresh_token (migrated), ==, REFRESH_TOKEN);
+
+  saved = lanyard_account_to_json (migrated);
+  again = lanyard_account_new_from_json (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lanyard_account_get_refresh_token (again), ==, REFRESH_TOKEN);
+}
+
 static void
 test_json_cache_round_trip (void)
 {
@@ -806,6 +841,8 @@ main (int   argc,
   g_test_add_func ("/lanyard/account/cache/default-token", test_cache_default_token);
   g_test_add_func ("/lanyard/account/cache/entra-rules", test_cache_entra_rules);
   g_test_add_func ("/lanyard/account/json/migrate-version-1", test_json_migrate_version_1);
+  g_test_add_func ("/lanyard/account/json/migrate-version-1/empty-token",
+                   test_json_migrate_version_1_empty_token);
   g_test_add_func ("/lanyard/account/json/cache-round-trip", test_json_cache_round_trip);
   g_test_add_func ("/lanyard/account/notify", test_notify);
   g_test_add_func ("/lanyard/account/set-claims-other-user", test_set_claims_other_user);
