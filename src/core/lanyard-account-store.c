@@ -552,27 +552,27 @@ list_secrets_cb (GObject      *object,
   warn_next_damaged (task);
 }
 
+/* A search's paths → their secrets, all in one call whatever their number, to
+ * @secrets_cb; locked items are never unlocked here (no prompt): "locked". By
+ * D-Bus path: an item proxy per result would cost five more round trips to
+ * the bus and the keyring before the secret. */
 static void
-list_paths_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+get_secrets_of_found_paths (GTask               *task,
+                            GObject             *service,
+                            GAsyncResult        *result,
+                            GAsyncReadyCallback  secrets_cb)
 {
-  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) locked = NULL;
   Operation *op = g_task_get_task_data (task);
 
-  op->accounts = g_ptr_array_new_with_free_func (g_object_unref);
-  op->damaged = g_ptr_array_new_with_free_func (g_free);
-
-  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (object), result,
+  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (service), result,
                                                     &op->paths, &locked, &error))
     {
       return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* Locked items are listed, never unlocked (no prompt): say "locked". */
   if (locked != NULL && locked[0] != NULL)
     {
       g_debug ("Keyring item %s is locked", locked[0]);
@@ -589,10 +589,22 @@ list_paths_cb (GObject      *object,
       return;
     }
 
-  /* All secrets in one call, whatever the number of accounts. */
   secret_service_get_secrets_for_dbus_paths (op->service, (const char **) op->paths,
                                              g_task_get_cancellable (task),
-                                             list_secrets_cb, g_object_ref (task));
+                                             secrets_cb, g_object_ref (task));
+}
+
+static void
+list_paths_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+
+  op->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  op->damaged = g_ptr_array_new_with_free_func (g_free);
+  get_secrets_of_found_paths (task, object, result, list_secrets_cb);
 }
 
 static void
@@ -830,45 +842,14 @@ lookup_secrets_cb (GObject      *object,
   finish_lookup (task);
 }
 
-/* By D-Bus path, as a list does: an item proxy per result would cost
- * five more round trips to the bus and the keyring before the secret. */
 static void
 lookup_paths_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) locked = NULL;
-  Operation *op = g_task_get_task_data (task);
 
-  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (object), result,
-                                                    &op->paths, &locked, &error))
-    {
-      return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* Locked items are found, never unlocked (no prompt): say "locked". */
-  if (locked != NULL && locked[0] != NULL)
-    {
-      g_debug ("Keyring item %s is locked", locked[0]);
-      g_task_return_error (task, locked_error (op->kind));
-      return;
-    }
-
-  if (op->paths == NULL || op->paths[0] == NULL)
-    {
-      secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
-                                   SECRET_COLLECTION_NONE,
-                                   g_task_get_cancellable (task),
-                                   default_collection_cb, g_object_ref (task));
-      return;
-    }
-
-  secret_service_get_secrets_for_dbus_paths (op->service, (const char **) op->paths,
-                                             g_task_get_cancellable (task),
-                                             lookup_secrets_cb, g_object_ref (task));
+  get_secrets_of_found_paths (task, object, result, lookup_secrets_cb);
 }
 
 static void
