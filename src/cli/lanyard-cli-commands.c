@@ -385,6 +385,8 @@ token_acquired_cb (GObject      *source,
       lanyard_cli_print_json (root);
     }
   else
+    /* The token is this command's output, for `$(lanyard-cli token)`: stdout,
+     * never a log line (the logs never carry it). */
     g_print ("%s\n", lanyard_access_token_get_token (token));
 
   lanyard_cli_run_quit (run, LANYARD_CLI_EXIT_OK);

@@ -325,15 +325,7 @@ lanyard_client_device_sign_in_async (LanyardClient       *self,
   data->sign_in = g_object_ref (sign_in);
   g_task_set_task_data (task, data, (GDestroyNotify) device_data_free);
 
-  if (self->config->client_id == NULL || self->config->client_id[0] == '\0')
-    {
-      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
-                               _("No application (client) ID is configured"));
-      return;
-    }
-
-  lanyard_client_load_provider_async (self, self->config->authority, cancellable,
-                                      provider_ready_cb, g_steal_pointer (&task));
+  lanyard_client_load_sign_in_provider (self, g_steal_pointer (&task), provider_ready_cb);
 }
 
 LanyardAccount *

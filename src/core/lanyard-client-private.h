@@ -88,6 +88,13 @@ LanyardProvider *lanyard_client_load_provider_finish (LanyardClient   *self,
                                                       GAsyncResult    *result,
                                                       GError         **error);
 
+/* Where a sign-in of either flow starts: with no client id configured,
+ * @task (transfer full) returns that error; else the configured provider is
+ * loaded and @provider_ready gets @task as its user data. */
+void         lanyard_client_load_sign_in_provider (LanyardClient       *self,
+                                                   GTask               *task,
+                                                   GAsyncReadyCallback  provider_ready);
+
 /* Signature and claims of @id_token; an unknown kid refetches the JWKS once. */
 void         lanyard_client_validate_id_token_async  (LanyardClient       *self,
                                                       LanyardProvider     *provider,

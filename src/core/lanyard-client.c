@@ -315,6 +315,23 @@ provider_loaded_cb (GObject      *source,
 }
 
 void
+lanyard_client_load_sign_in_provider (LanyardClient       *self,
+                                      GTask               *task,
+                                      GAsyncReadyCallback  provider_ready)
+{
+  if (self->config->client_id == NULL || self->config->client_id[0] == '\0')
+    {
+      g_task_return_new_error (task, LANYARD_ERROR, LANYARD_ERROR_CONFIGURATION,
+                               _("No application (client) ID is configured"));
+      g_object_unref (task);
+      return;
+    }
+
+  lanyard_client_load_provider_async (self, self->config->authority,
+                                      g_task_get_cancellable (task), provider_ready, task);
+}
+
+void
 lanyard_client_load_provider_async (LanyardClient       *self,
                                     const char          *authority_text,
                                     GCancellable        *cancellable,
